@@ -1,0 +1,91 @@
+-- test/demo.sql - the demo run by test/demo.sh.  Expects the temporary tables
+-- raw_judgments(task, worker, label) and raw_gold(task, label), loaded by the
+-- caller, and the psql variable dataset.  Loads them into the extension's
+-- schema, runs every aggregator and prints what an analyst looks at first.
+\pset footer off
+\pset null '-'
+SET client_min_messages = warning;
+CREATE EXTENSION labeling;
+
+-- 1. Load the judgments and gold labels into labeling.*
+INSERT INTO labeling.projects (name, labels)
+SELECT :'dataset', array_agg(label ORDER BY label COLLATE "C")
+FROM (SELECT DISTINCT label FROM raw_judgments) l;
+INSERT INTO labeling.workers (external_id)
+SELECT DISTINCT worker FROM raw_judgments;
+INSERT INTO labeling.tasks (project_id, external_id, payload)
+SELECT p.project_id, t.task, jsonb_build_object('item', t.task)
+FROM (SELECT DISTINCT task FROM raw_judgments) t, labeling.projects p;
+INSERT INTO labeling.golden_labels (task_id, label)
+SELECT t.task_id, g.label FROM raw_gold g JOIN labeling.tasks t ON t.external_id = g.task;
+INSERT INTO labeling.judgments (task_id, worker_id, label)
+SELECT t.task_id, w.worker_id, r.label
+FROM raw_judgments r
+JOIN labeling.tasks t ON t.external_id = r.task
+JOIN labeling.workers w ON w.external_id = r.worker;
+ANALYZE labeling.judgments;
+
+\echo
+\echo 'Loaded into the labeling schema:'
+SELECT (SELECT count(*) FROM labeling.tasks) AS tasks,
+	   (SELECT count(*) FROM labeling.workers) AS workers,
+	   (SELECT count(*) FROM labeling.judgments) AS judgments,
+	   (SELECT count(*) FROM labeling.golden_labels) AS gold_labels,
+	   (SELECT array_to_string(labels, ', ') FROM labeling.projects) AS labels;
+
+-- 2. Every aggregator, one label per task
+CREATE TEMP TABLE results (method text, task_id bigint, label text, confidence float8);
+
+INSERT INTO results
+SELECT 'majority_vote', task_id, labeling.majority_vote(label), NULL
+FROM labeling.judgments GROUP BY task_id;
+
+INSERT INTO results
+SELECT 'vote_dist (top label)', task_id, labeling.top_label(d), labeling.confidence(d)
+FROM (SELECT task_id, labeling.vote_dist(label) AS d FROM labeling.judgments GROUP BY task_id) s;
+
+\echo
+\echo 'Accuracy against gold, per method:'
+SELECT r.method,
+	   count(*) AS gold_tasks,
+	   count(*) FILTER (WHERE r.label = g.label) AS correct,
+	   round(100.0 * count(*) FILTER (WHERE r.label = g.label) / count(*), 2) AS accuracy_pct
+FROM results r JOIN labeling.golden_labels g USING (task_id)
+GROUP BY r.method ORDER BY accuracy_pct DESC, r.method;
+
+\echo 'First labels with their confidence (vote shares):'
+SELECT t.external_id AS task,
+	   labeling.top_label(d) AS label,
+	   round(labeling.confidence(d)::numeric, 3) AS confidence,
+	   n AS judgments,
+	   d AS vote_shares,
+	   g.label AS gold
+FROM (SELECT task_id, labeling.vote_dist(label) AS d, count(*) AS n
+	  FROM labeling.judgments GROUP BY task_id) s
+JOIN labeling.tasks t USING (task_id)
+LEFT JOIN labeling.golden_labels g USING (task_id)
+ORDER BY t.external_id COLLATE "C"
+LIMIT 10;
+
+\echo 'Best and worst workers (accuracy on gold tasks, at least 10 gold answers):'
+WITH per_worker AS (
+	SELECT w.external_id AS worker,
+		   count(*) AS gold_answers,
+		   count(*) FILTER (WHERE j.label = g.label) AS correct,
+		   round(100.0 * count(*) FILTER (WHERE j.label = g.label) / count(*), 1) AS accuracy_pct,
+		   round(100.0 * avg((j.label = mv.label)::int), 1) AS agrees_with_mv_pct
+	FROM labeling.judgments j
+	JOIN labeling.golden_labels g USING (task_id)
+	JOIN labeling.workers w USING (worker_id)
+	JOIN results mv ON mv.task_id = j.task_id AND mv.method = 'majority_vote'
+	GROUP BY w.external_id
+	HAVING count(*) >= 10
+), ranked AS (
+	SELECT *, rank() OVER (ORDER BY accuracy_pct DESC, gold_answers DESC) AS best,
+			  rank() OVER (ORDER BY accuracy_pct ASC, gold_answers DESC) AS worst
+	FROM per_worker
+)
+SELECT CASE WHEN best <= 5 THEN 'best' ELSE 'worst' END AS "group",
+	   worker, gold_answers, correct, accuracy_pct, agrees_with_mv_pct
+FROM ranked WHERE best <= 5 OR worst <= 5
+ORDER BY accuracy_pct DESC, gold_answers DESC, worker;
