@@ -1,16 +1,11 @@
 /*-------------------------------------------------------------------------
  *
  * label_tally.c
- *	  A small growable table of label -> accumulated weight, the state of
- *	  the vote aggregates (vote_dist, majority_vote) and a building block
- *	  for other per-group label counts.
- *
- *	  Labels are stored once in a string arena; lookups compare a cached
- *	  hash first and switch from a linear scan to an open-addressing index
- *	  once the table holds more than a few labels, so both the common case
- *	  (a task with 2-10 labels) and a long tail of labels stay cheap.  All
- *	  growth happens in the memory context given at creation (the aggregate
- *	  context), never in the per-row context.
+ *	  A table of label -> summed weight: the state of the vote aggregates
+ *	  (vote_dist, majority_vote) and a building block for other per-group
+ *	  label counts.  Labels are interned by a KeyMap (key_map.c); the
+ *	  weights sit in a parallel array indexed by label id.  All growth
+ *	  happens in the memory context given at creation.
  *
  * IDENTIFICATION
  *	  src/label_tally.c
@@ -21,15 +16,9 @@
 
 #include <math.h>
 
-#include "common/hashfn.h"
 #include "libpq/pqformat.h"
-#include "utils/memutils.h"
 
 #include "label_tally.h"
-#include "labeling.h"
-
-/* Use a hash index once a tally holds more than this many labels. */
-#define LABEL_TALLY_LINEAR_MAX	8
 
 /* Serialized format version (first byte of label_tally_serialize). */
 #define LABEL_TALLY_FORMAT		1
@@ -37,185 +26,82 @@
 LabelTally *
 label_tally_create(MemoryContext mcxt)
 {
-	LabelTally *t = MemoryContextAllocZero(mcxt, sizeof(LabelTally));
+	LabelTally *t = MemoryContextAlloc(mcxt, sizeof(LabelTally));
 
-	t->mcxt = mcxt;
-	t->cap = 4;
-	t->entries = MemoryContextAlloc(mcxt, sizeof(LabelTallyEntry) * t->cap);
-	t->strcap = 32;
-	t->strings = MemoryContextAlloc(mcxt, t->strcap);
+	key_map_init(&t->labels, mcxt, KEY_TEXT);
+	t->wcap = 4;
+	t->weights = MemoryContextAlloc(mcxt, sizeof(double) * t->wcap);
 	return t;
 }
 
-/* (Re)build the open-addressing index over all entries. */
-static void
-label_tally_reindex(LabelTally *t)
-{
-	int			size = 16;
-	int			i;
-
-	while (size < 2 * t->cap)
-		size *= 2;
-	if (t->index)
-		pfree(t->index);
-	t->index = MemoryContextAlloc(t->mcxt, sizeof(int32) * size);
-	memset(t->index, -1, sizeof(int32) * size);
-	t->indexsize = size;
-	for (i = 0; i < t->n; i++)
-	{
-		uint32		slot = t->entries[i].hash & (size - 1);
-
-		while (t->index[slot] >= 0)
-			slot = (slot + 1) & (size - 1);
-		t->index[slot] = i;
-	}
-}
-
-static inline bool
-entry_matches(const LabelTally *t, const LabelTallyEntry *e,
-			  uint32 hash, const char *label, int len)
-{
-	return e->hash == hash && e->len == len &&
-		memcmp(t->strings + e->off, label, len) == 0;
-}
-
-/* Index of label in t, or -1; *slot_out gets the index slot to insert at. */
-static int
-label_tally_lookup(const LabelTally *t, uint32 hash, const char *label, int len,
-				   int *slot_out)
-{
-	int			i;
-
-	if (t->index == NULL)
-	{
-		for (i = 0; i < t->n; i++)
-			if (entry_matches(t, &t->entries[i], hash, label, len))
-				return i;
-		*slot_out = -1;
-		return -1;
-	}
-	else
-	{
-		uint32		mask = t->indexsize - 1;
-		uint32		slot = hash & mask;
-
-		while ((i = t->index[slot]) >= 0)
-		{
-			if (entry_matches(t, &t->entries[i], hash, label, len))
-				return i;
-			slot = (slot + 1) & mask;
-		}
-		*slot_out = slot;
-		return -1;
-	}
-}
-
-/* Add weight to label (inserting it at weight 0 first if new). */
+/* Add weight to label (a new label starts at 0). */
 void
 label_tally_add(LabelTally *t, const char *label, int len, double weight)
 {
-	uint32		hash = hash_bytes((const unsigned char *) label, len);
-	int			slot;
-	int			i = label_tally_lookup(t, hash, label, len, &slot);
-	LabelTallyEntry *e;
+	bool		isnew;
+	int32		id = key_map_intern_text(&t->labels, label, len, &isnew);
 
-	if (i >= 0)
+	if (isnew)
 	{
-		t->entries[i].weight += weight;
-		return;
-	}
-
-	if (t->n >= LABELING_MAX_LABELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct labels in one group"),
-				 errdetail("At most %d distinct labels are supported.",
-						   LABELING_MAX_LABELS)));
-
-	if (t->n == t->cap)
-	{
-		t->cap *= 2;
-		t->entries = repalloc(t->entries, sizeof(LabelTallyEntry) * t->cap);
-	}
-	if ((Size) t->strlen + len > (Size) t->strcap)
-	{
-		Size		newcap = t->strcap;
-
-		while (newcap < (Size) t->strlen + len)
-			newcap *= 2;
-		if (!AllocSizeIsValid(newcap))
+		if (t->labels.n > LABELING_MAX_LABELS)
 			ereport(ERROR,
 					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("labels in one group are too large")));
-		t->strings = repalloc(t->strings, newcap);
-		t->strcap = newcap;
+					 errmsg("too many distinct labels in one group"),
+					 errdetail("At most %d distinct labels are supported.",
+							   LABELING_MAX_LABELS)));
+		if (id >= t->wcap)
+		{
+			t->wcap *= 2;
+			t->weights = repalloc(t->weights, sizeof(double) * t->wcap);
+		}
+		t->weights[id] = 0.0;
 	}
-
-	e = &t->entries[t->n];
-	e->hash = hash;
-	e->len = len;
-	e->off = t->strlen;
-	e->weight = weight;
-	memcpy(t->strings + t->strlen, label, len);
-	t->strlen += len;
-	t->n++;
-
-	if (t->index != NULL && 2 * t->n <= t->indexsize)
-		t->index[slot] = t->n - 1;
-	else if (t->n > LABEL_TALLY_LINEAR_MAX)
-		label_tally_reindex(t);
+	t->weights[id] += weight;
 }
 
 /* Add every label of src into dst. */
 void
 label_tally_merge(LabelTally *dst, const LabelTally *src)
 {
-	int			i;
+	int32		i;
 
-	for (i = 0; i < src->n; i++)
-		label_tally_add(dst, src->strings + src->entries[i].off,
-						src->entries[i].len, src->entries[i].weight);
+	for (i = 0; i < src->labels.n; i++)
+		label_tally_add(dst, KEY_MAP_TEXT(&src->labels, i),
+						KEY_MAP_TEXTLEN(&src->labels, i), src->weights[i]);
 }
 
 /*
- * Labels and weights as LabelMass items (pointing into the tally), sorted
- * in byte order of the labels.  Allocated in CurrentMemoryContext.
+ * Labels and weights as LabelMass items (pointing into the tally), sorted in
+ * byte order of the labels.  Allocated in CurrentMemoryContext.
  */
 LabelMass *
 label_tally_sorted_items(const LabelTally *t)
 {
-	LabelMass  *items = palloc(sizeof(LabelMass) * Max(t->n, 1));
-	int			i;
+	LabelMass  *items = palloc(sizeof(LabelMass) * Max(t->labels.n, 1));
+	int32		i;
 
-	for (i = 0; i < t->n; i++)
+	for (i = 0; i < t->labels.n; i++)
 	{
-		items[i].label = t->strings + t->entries[i].off;
-		items[i].len = t->entries[i].len;
-		items[i].mass = t->entries[i].weight;
+		items[i].label = KEY_MAP_TEXT(&t->labels, i);
+		items[i].len = KEY_MAP_TEXTLEN(&t->labels, i);
+		items[i].mass = t->weights[i];
 	}
-	qsort(items, t->n, sizeof(LabelMass), label_mass_cmp);
+	qsort(items, t->labels.n, sizeof(LabelMass), label_mass_cmp);
 	return items;
 }
 
-/*
- * Serialize: format byte, int32 count, then per label int32 length, the
- * bytes, and the float8 weight.
- */
+/* Serialize: format byte, the label key map, then one float8 weight per label. */
 bytea *
 label_tally_serialize(const LabelTally *t)
 {
 	StringInfoData buf;
-	int			i;
+	int32		i;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, LABEL_TALLY_FORMAT);
-	pq_sendint32(&buf, t->n);
-	for (i = 0; i < t->n; i++)
-	{
-		pq_sendint32(&buf, t->entries[i].len);
-		pq_sendbytes(&buf, t->strings + t->entries[i].off, t->entries[i].len);
-		pq_sendfloat8(&buf, t->entries[i].weight);
-	}
+	key_map_serialize(&t->labels, &buf);
+	for (i = 0; i < t->labels.n; i++)
+		pq_sendfloat8(&buf, t->weights[i]);
 	return pq_endtypsend(&buf);
 }
 
@@ -225,8 +111,7 @@ label_tally_deserialize(bytea *b, MemoryContext mcxt)
 {
 	StringInfoData buf;
 	LabelTally *t;
-	int			n;
-	int			i;
+	int32		i;
 
 	/* wrap the bytea without copying; we never write through buf */
 	buf.data = VARDATA_ANY(b);
@@ -238,30 +123,24 @@ label_tally_deserialize(bytea *b, MemoryContext mcxt)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported serialized label tally format")));
-	n = pq_getmsgint(&buf, 4);
-	if (n < 0 || n > LABELING_MAX_LABELS || n > (buf.len - buf.cursor) / 12)
+	t = label_tally_create(mcxt);
+	key_map_deserialize_into(&t->labels, &buf);
+	if (t->labels.n > LABELING_MAX_LABELS ||
+		(Size) t->labels.n * sizeof(double) != (Size) (buf.len - buf.cursor))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid label count %d in serialized label tally", n)));
-
-	t = label_tally_create(mcxt);
-	for (i = 0; i < n; i++)
+				 errmsg("serialized label tally has inconsistent size")));
+	t->wcap = Max(t->labels.n, 1);
+	t->weights = MemoryContextAlloc(mcxt, sizeof(double) * t->wcap);
+	for (i = 0; i < t->labels.n; i++)
 	{
-		int			len = pq_getmsgint(&buf, 4);
-		const char *label;
-		double		w;
+		double		w = pq_getmsgfloat8(&buf);
 
-		if (len < 0 || len > buf.len - buf.cursor)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					 errmsg("insufficient data left in message")));
-		label = pq_getmsgbytes(&buf, len);
-		w = pq_getmsgfloat8(&buf);
 		if (!isfinite(w) || w < 0.0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid weight in serialized label tally")));
-		label_tally_add(t, label, len, w);
+		t->weights[i] = w;
 	}
 	pq_getmsgend(&buf);
 	return t;

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * label_tally.h
- *	  A growable label -> weight table kept in an aggregate memory context
+ *	  A label -> summed weight table kept in an aggregate memory context
  *	  (see label_tally.c).
  *
  * IDENTIFICATION
@@ -12,27 +12,14 @@
 #ifndef LABEL_TALLY_H
 #define LABEL_TALLY_H
 
+#include "key_map.h"
 #include "labeling.h"
-
-typedef struct LabelTallyEntry
-{
-	uint32		hash;			/* hash_bytes of the label */
-	int32		len;			/* label length in bytes */
-	int32		off;			/* offset of the label in the string arena */
-	double		weight;			/* accumulated weight */
-} LabelTallyEntry;
 
 typedef struct LabelTally
 {
-	MemoryContext mcxt;			/* where the tally and its growth live */
-	int32		n;				/* labels in use */
-	int32		cap;			/* allocated entries */
-	LabelTallyEntry *entries;	/* n entries, in first-seen order */
-	char	   *strings;		/* label bytes, not NUL-terminated */
-	int32		strlen;			/* bytes used in strings */
-	int32		strcap;			/* bytes allocated for strings */
-	int32	   *index;			/* open-addressing slots (-1 = empty), or NULL */
-	int32		indexsize;		/* slots in index, a power of 2 */
+	KeyMap		labels;			/* label -> id, ids in first-seen order */
+	double	   *weights;		/* summed weight per label id */
+	int32		wcap;			/* allocated weights */
 } LabelTally;
 
 extern LabelTally *label_tally_create(MemoryContext mcxt);

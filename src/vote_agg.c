@@ -124,9 +124,9 @@ vote_dist_finalfn(PG_FUNCTION_ARGS)
 	LabelDist  *ld;
 
 	(void) labeling_agg_context(fcinfo, "vote_dist_finalfn");
-	if (state == NULL || state->n == 0)
+	if (state == NULL || state->labels.n == 0)
 		PG_RETURN_NULL();
-	ld = label_dist_build(label_tally_sorted_items(state), state->n, true);
+	ld = label_dist_build(label_tally_sorted_items(state), state->labels.n, true);
 	if (ld == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_LABEL_DIST_P(ld);
@@ -141,24 +141,24 @@ Datum
 majority_vote_finalfn(PG_FUNCTION_ARGS)
 {
 	LabelTally *state = PG_ARGISNULL(0) ? NULL : (LabelTally *) PG_GETARG_POINTER(0);
-	const LabelTallyEntry *best;
-	int			i;
+	const KeyMap *labels;
+	int32		best = 0;
+	int32		i;
 
 	(void) labeling_agg_context(fcinfo, "majority_vote_finalfn");
-	if (state == NULL || state->n == 0)
+	if (state == NULL || state->labels.n == 0)
 		PG_RETURN_NULL();
-	best = &state->entries[0];
-	for (i = 1; i < state->n; i++)
+	labels = &state->labels;
+	for (i = 1; i < labels->n; i++)
 	{
-		const LabelTallyEntry *e = &state->entries[i];
-
-		if (e->weight > best->weight ||
-			(e->weight == best->weight &&
-			 label_cmp(state->strings + e->off, e->len,
-					   state->strings + best->off, best->len) < 0))
-			best = e;
+		if (state->weights[i] > state->weights[best] ||
+			(state->weights[i] == state->weights[best] &&
+			 label_cmp(KEY_MAP_TEXT(labels, i), KEY_MAP_TEXTLEN(labels, i),
+					   KEY_MAP_TEXT(labels, best), KEY_MAP_TEXTLEN(labels, best)) < 0))
+			best = i;
 	}
-	if (!(best->weight > 0.0))
+	if (!(state->weights[best] > 0.0))
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(state->strings + best->off, best->len));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(KEY_MAP_TEXT(labels, best),
+											  KEY_MAP_TEXTLEN(labels, best)));
 }
