@@ -395,46 +395,57 @@ $$;
 COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[], bigint[]) IS
 	'internal: lock and recompute task_state rows, check rules needing the lock, NOTIFY completions';
 
--- Phase 3: leave-one-out agreement of locked workers against the current
--- posteriors, over their judgments on tasks with another counted judgment.
+-- Leave-one-out agreement of workers with the current posteriors, over
+-- their judgments on tasks with another counted judgment: a judgment agrees
+-- when its label is the top label of its task's posterior without it.  The
+-- judgments of a banned worker are not in the posterior, so they are
+-- compared with it as it is.
+CREATE FUNCTION @extschema@.live_worker_agreement(p_projects bigint[], p_workers bigint[])
+	RETURNS TABLE (project_id bigint, worker_id bigint, judgments bigint, agreeing bigint)
+	LANGUAGE sql STABLE
+	AS $$
+		SELECT k.project_id, k.worker_id,
+			   pg_catalog.count(ts.task_id),
+			   pg_catalog.count(ts.task_id) FILTER (
+				   WHERE CASE WHEN @extschema@.live_worker_banned(ws.status, w.status)
+							  THEN j.label OPERATOR(pg_catalog.=) ts.label
+							  ELSE @extschema@.one_coin_loo_agrees(ts.posterior, j.label, ws.skill)
+						 END)
+		FROM ROWS FROM (pg_catalog.unnest(p_projects), pg_catalog.unnest(p_workers))
+			 AS k(project_id, worker_id)
+		JOIN @extschema@.worker_state ws
+		  ON ws.project_id OPERATOR(pg_catalog.=) k.project_id
+		 AND ws.worker_id OPERATOR(pg_catalog.=) k.worker_id
+		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) k.worker_id
+		LEFT JOIN (@extschema@.judgments j
+				   JOIN @extschema@.task_state ts ON ts.task_id OPERATOR(pg_catalog.=) j.task_id)
+		  ON j.worker_id OPERATOR(pg_catalog.=) k.worker_id
+		 AND ts.project_id OPERATOR(pg_catalog.=) k.project_id
+		 AND ts.n_counted OPERATOR(pg_catalog.>=)
+			 CASE WHEN @extschema@.live_worker_banned(ws.status, w.status) THEN 1 ELSE 2 END
+		GROUP BY k.project_id, k.worker_id
+	$$;
+COMMENT ON FUNCTION @extschema@.live_worker_agreement(bigint[], bigint[]) IS
+	'internal: leave-one-out agreement of (project, worker) pairs with the live posteriors';
+
+-- Phase 3: store the agreement of locked workers.
 CREATE FUNCTION @extschema@.live_agreement(p_projects bigint[], p_workers bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	WITH k AS (
-		SELECT u.project_id, u.worker_id
-		FROM unnest(p_projects, p_workers) AS u(project_id, worker_id)
-	), a AS (
-		SELECT k.project_id, k.worker_id,
-			   count(ts.task_id) AS n,
-			   count(ts.task_id) FILTER (
-				   WHERE CASE WHEN @extschema@.live_worker_banned(ws.status, w.status)
-							  THEN j.label = ts.label
-							  ELSE @extschema@.one_coin_loo_agrees(ts.posterior, j.label, ws.skill)
-						 END) AS agree
-		FROM k
-		JOIN @extschema@.worker_state ws
-		  ON ws.project_id = k.project_id AND ws.worker_id = k.worker_id
-		JOIN @extschema@.workers w ON w.worker_id = k.worker_id
-		LEFT JOIN (@extschema@.judgments j
-				   JOIN @extschema@.task_state ts ON ts.task_id = j.task_id)
-		  ON j.worker_id = k.worker_id AND ts.project_id = k.project_id
-		 AND ts.n_counted >= CASE WHEN @extschema@.live_worker_banned(ws.status, w.status)
-								  THEN 1 ELSE 2 END
-		GROUP BY k.project_id, k.worker_id
-	)
 	UPDATE @extschema@.worker_state ws
-	SET agreement = CASE WHEN a.n > 0 THEN a.agree::double precision / a.n END,
-		agreement_judgments = a.n,
+	SET agreement = CASE WHEN a.judgments > 0
+						 THEN a.agreeing::double precision / a.judgments END,
+		agreement_judgments = a.judgments,
 		agreement_at = now()
-	FROM a
+	FROM @extschema@.live_worker_agreement(p_projects, p_workers) a
 	WHERE ws.project_id = a.project_id AND ws.worker_id = a.worker_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
-	'internal: recompute the leave-one-out agreement of locked workers';
+	'internal: store the leave-one-out agreement of locked workers';
 
 -- The three phases.  p_tasks: tasks to recompute; (p_projects, p_workers):
 -- worker pairs to recompute; (p_new_tasks, p_new_workers): the pairs of newly
