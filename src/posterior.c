@@ -11,7 +11,11 @@
  *	  constant, the sum over the judgments that chose k of
  *	      logit(p_j) + log(K - 1)
  *	  so the aggregate keeps one score per class of the project's label set
- *	  and the final function takes a softmax.  Skills are clamped into
+ *	  and the final function takes a softmax.  Scores are sums of weights
+ *	  rounded to multiples of 2^-40 and kept as 128-bit integers: the sum is
+ *	  then exact, so the posterior does not depend on the order of the votes
+ *	  (hash or sorted grouping, parallel workers give the same bits).
+ *	  Skills are clamped into
  *	  [1e-6, 1 - 1e-6] so that a perfect or hopeless worker gives a large
  *	  finite weight; a worker below chance (p < 1/K) gets a negative weight,
  *	  which is what the model says such a vote is worth.
@@ -35,6 +39,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/int128.h"
 #include "libpq/pqformat.h"
 #include "nodes/pg_list.h"
 #include "utils/array.h"
@@ -46,8 +51,11 @@
 /* Skills are clamped into [POSTERIOR_SKILL_EPS, 1 - POSTERIOR_SKILL_EPS]. */
 #define POSTERIOR_SKILL_EPS		1e-6
 
+/* Weights are rounded to multiples of 1 / POSTERIOR_SCALE (2^-40). */
+#define POSTERIOR_SCALE			1099511627776.0
+
 /* Serialized format version (first byte of one_coin_serialize). */
-#define ONE_COIN_FORMAT			1
+#define ONE_COIN_FORMAT			2
 
 /* A project's label set, sorted in byte order. */
 typedef struct LabelSet
@@ -64,7 +72,8 @@ typedef struct OneCoinState
 {
 	const LabelSet *set;		/* the label set (cached, or owned) */
 	int64		nvotes;			/* votes counted */
-	double	   *score;			/* log-odds score per label, set order */
+	INT128	   *score;			/* log-odds score per label, set order, in
+								 * units of 1 / POSTERIOR_SCALE */
 } OneCoinState;
 
 /* Per-call-site cache of label sets, kept in fn_extra. */
@@ -261,6 +270,63 @@ check_skill(double skill)
 				 errdetail("Got %g.", skill)));
 }
 
+/* a += b */
+static inline void
+int128_add_int128(INT128 *a, INT128 b)
+{
+#if USE_NATIVE_INT128
+	*a += b;
+#else
+	a->hi += b.hi;
+	int128_add_uint64(a, b.lo);
+#endif
+}
+
+static inline double
+int128_to_double(INT128 v)
+{
+#if USE_NATIVE_INT128
+	return (double) v;
+#else
+	return (double) v.hi * 18446744073709551616.0 + (double) v.lo;
+#endif
+}
+
+static inline int64
+int128_high(INT128 v)
+{
+#if USE_NATIVE_INT128
+	return (int64) (v >> 64);
+#else
+	return v.hi;
+#endif
+}
+
+static inline uint64
+int128_low(INT128 v)
+{
+#if USE_NATIVE_INT128
+	return (uint64) v;
+#else
+	return v.lo;
+#endif
+}
+
+static inline INT128
+int128_from_parts(int64 hi, uint64 lo)
+{
+	INT128		v = int64_to_int128(hi);
+
+#if USE_NATIVE_INT128
+	v *= (int128) 1 << 32;
+	v *= (int128) 1 << 32;
+	v += (int128) lo;
+#else
+	v.lo = lo;
+#endif
+	return v;
+}
+
 /*
  * Log-odds weight of one vote by a worker of accuracy skill among nlabels
  * classes: logit(p) + log(K - 1), with p clamped; 0 when K = 1.
@@ -282,7 +348,7 @@ one_coin_state_create(MemoryContext mcxt, const LabelSet *set)
 
 	s->set = set;
 	s->nvotes = 0;
-	s->score = MemoryContextAllocZero(mcxt, sizeof(double) * set->nlabels);
+	s->score = MemoryContextAllocZero(mcxt, sizeof(INT128) * set->nlabels);
 	return s;
 }
 
@@ -336,7 +402,9 @@ one_coin_transfn(PG_FUNCTION_ARGS)
 				 errmsg("label \"%.*s\" is not in the label set",
 						(int) VARSIZE_ANY_EXHDR(label), VARDATA_ANY(label)),
 				 errdetail("The label set has %d labels.", set->nlabels)));
-	state->score[k] += one_coin_weight(skill, set->nlabels);
+	/* |weight| < 30, so the rounded weight fits easily in an int64 */
+	int128_add_int64(&state->score[k],
+					 (int64) llround(one_coin_weight(skill, set->nlabels) * POSTERIOR_SCALE));
 	state->nvotes++;
 	PG_RETURN_POINTER(state);
 }
@@ -382,7 +450,7 @@ one_coin_combine(PG_FUNCTION_ARGS)
 	else if (!label_set_equal(s1->set, s2->set))
 		label_set_mismatch();
 	for (i = 0; i < s1->set->nlabels; i++)
-		s1->score[i] += s2->score[i];
+		int128_add_int128(&s1->score[i], s2->score[i]);
 	s1->nvotes += s2->nvotes;
 	PG_RETURN_POINTER(s1);
 }
@@ -407,7 +475,10 @@ one_coin_serialize(PG_FUNCTION_ARGS)
 	}
 	pq_sendint64(&buf, s->nvotes);
 	for (i = 0; i < s->set->nlabels; i++)
-		pq_sendfloat8(&buf, s->score[i]);
+	{
+		pq_sendint64(&buf, int128_high(s->score[i]));
+		pq_sendint64(&buf, (int64) int128_low(s->score[i]));
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -441,8 +512,8 @@ one_coin_deserialize(PG_FUNCTION_ARGS)
 	if (pq_getmsgbyte(&buf) != ONE_COIN_FORMAT)
 		one_coin_bad_serial("Unsupported format version.");
 	n = pq_getmsgint(&buf, 4);
-	/* each label takes at least 4 + 8 bytes */
-	if (n < 1 || n > LABELING_MAX_LABELS || (Size) n * 12 > (Size) (buf.len - buf.cursor))
+	/* each label takes at least 4 + 16 bytes */
+	if (n < 1 || n > LABELING_MAX_LABELS || (Size) n * 20 > (Size) (buf.len - buf.cursor))
 		one_coin_bad_serial("Label count out of range.");
 	set = palloc(sizeof(LabelSet));
 	set->nlabels = n;
@@ -470,9 +541,10 @@ one_coin_deserialize(PG_FUNCTION_ARGS)
 		one_coin_bad_serial("Negative vote count.");
 	for (i = 0; i < n; i++)
 	{
-		s->score[i] = pq_getmsgfloat8(&buf);
-		if (!isfinite(s->score[i]))
-			one_coin_bad_serial("Score is not finite.");
+		int64		hi = pq_getmsgint64(&buf);
+		uint64		lo = (uint64) pq_getmsgint64(&buf);
+
+		s->score[i] = int128_from_parts(hi, lo);
 	}
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(s);
@@ -487,6 +559,7 @@ one_coin_finalfn(PG_FUNCTION_ARGS)
 	const LabelSet *set;
 	LabelMass  *items;
 	LabelDist  *ld;
+	double	   *score;
 	double		best;
 	int32		i;
 
@@ -494,15 +567,18 @@ one_coin_finalfn(PG_FUNCTION_ARGS)
 	if (s == NULL || s->nvotes == 0)
 		PG_RETURN_NULL();
 	set = s->set;
-	best = s->score[0];
+	score = palloc(sizeof(double) * set->nlabels);
+	for (i = 0; i < set->nlabels; i++)
+		score[i] = int128_to_double(s->score[i]) / POSTERIOR_SCALE;
+	best = score[0];
 	for (i = 1; i < set->nlabels; i++)
-		best = Max(best, s->score[i]);
+		best = Max(best, score[i]);
 	items = palloc(sizeof(LabelMass) * set->nlabels);
 	for (i = 0; i < set->nlabels; i++)
 	{
 		items[i].label = set->labels[i];
 		items[i].len = set->lens[i];
-		items[i].mass = exp(s->score[i] - best);
+		items[i].mass = exp(score[i] - best);
 	}
 	ld = label_dist_build(items, set->nlabels, true);
 	if (ld == NULL)

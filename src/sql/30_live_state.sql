@@ -166,6 +166,10 @@ CREATE FUNCTION @extschema@.live_qc(p_projects bigint[], p_workers bigint[], p_m
 DECLARE
 	v_events bigint[];
 BEGIN
+	IF NOT EXISTS (SELECT 1 FROM @extschema@.qc_rules r
+				   WHERE r.enabled AND r.metric = ANY (p_metrics)) THEN
+		RETURN;
+	END IF;
 	WITH k AS (
 		SELECT u.project_id, u.worker_id
 		FROM unnest(p_projects, p_workers) AS u(project_id, worker_id)
@@ -700,7 +704,7 @@ CREATE FUNCTION @extschema@.judgments_after_insert()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	SET plan_cache_mode = auto
+	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
 	SET jit = off
 	AS $$
@@ -812,7 +816,7 @@ CREATE FUNCTION @extschema@.judgments_after_update()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	SET plan_cache_mode = auto
+	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
 	SET jit = off
 	AS $$
@@ -866,7 +870,7 @@ CREATE FUNCTION @extschema@.judgments_after_delete()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	SET plan_cache_mode = auto
+	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
 	SET jit = off
 	AS $$
@@ -988,7 +992,7 @@ CREATE FUNCTION @extschema@.golden_labels_after_change()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	SET plan_cache_mode = auto
+	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
 	SET jit = off
 	AS $$

@@ -25,7 +25,7 @@ CREATE FUNCTION @extschema@.refresh(project_id bigint, method text DEFAULT NULL)
 	RETURNS @extschema@.refresh_runs
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
-	SET plan_cache_mode = auto
+	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
 	SET jit = off
 	AS $$
