@@ -12,9 +12,10 @@
  *	      logit(p_j) + log(K - 1)
  *	  so the aggregate keeps one score per class of the project's label set
  *	  and the final function takes a softmax.  Scores are sums of weights
- *	  rounded to multiples of 2^-40 and kept as 128-bit integers: the sum is
- *	  then exact, so the posterior does not depend on the order of the votes
- *	  (hash or sorted grouping, parallel workers give the same bits).
+ *	  in units of 2^-52 kept as 128-bit integers: a weight (|w| < 32) is
+ *	  rounded only below its last bit when |w| < 2, and the sum is exact, so
+ *	  the posterior does not depend on the order of the votes (hash or
+ *	  sorted grouping, parallel workers give the same bits).
  *	  Skills are clamped into
  *	  [1e-6, 1 - 1e-6] so that a perfect or hopeless worker gives a large
  *	  finite weight; a worker below chance (p < 1/K) gets a negative weight,
@@ -51,8 +52,8 @@
 /* Skills are clamped into [POSTERIOR_SKILL_EPS, 1 - POSTERIOR_SKILL_EPS]. */
 #define POSTERIOR_SKILL_EPS		1e-6
 
-/* Weights are rounded to multiples of 1 / POSTERIOR_SCALE (2^-40). */
-#define POSTERIOR_SCALE			1099511627776.0
+/* Weights are rounded to multiples of 1 / POSTERIOR_SCALE (2^-52). */
+#define POSTERIOR_SCALE			4503599627370496.0
 
 /* Serialized format version (first byte of one_coin_serialize). */
 #define ONE_COIN_FORMAT			2
@@ -402,7 +403,7 @@ one_coin_transfn(PG_FUNCTION_ARGS)
 				 errmsg("label \"%.*s\" is not in the label set",
 						(int) VARSIZE_ANY_EXHDR(label), VARDATA_ANY(label)),
 				 errdetail("The label set has %d labels.", set->nlabels)));
-	/* |weight| < 30, so the rounded weight fits easily in an int64 */
+	/* |weight| < 2^5, so the weight in units of 2^-52 fits in an int64 */
 	int128_add_int64(&state->score[k],
 					 (int64) llround(one_coin_weight(skill, set->nlabels) * POSTERIOR_SCALE));
 	state->nvotes++;
