@@ -34,6 +34,7 @@
 -- ---------------------------------------------------------------------------
 
 -- True when a worker's judgments do not count in a project.
+-- not STRICT: a NULL status is not banned
 CREATE FUNCTION @extschema@.live_worker_banned(ws_status text, w_status text) RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS $$
@@ -43,6 +44,7 @@ COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
 	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
 
 -- Phase 1a: create the missing worker_state rows and lock all of them, in key order.
+-- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_lock_workers(p_projects bigint[], p_workers bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
@@ -68,6 +70,7 @@ COMMENT ON FUNCTION @extschema@.live_lock_workers(bigint[], bigint[]) IS
 
 -- Phase 1b: recompute the statistics of locked workers; returns the pairs
 -- whose skill (the weight of their votes) changed.
+-- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers bigint[])
 	RETURNS TABLE (project_id bigint, worker_id bigint)
 	LANGUAGE plpgsql VOLATILE
@@ -132,6 +135,7 @@ COMMENT ON FUNCTION @extschema@.live_worker_stats(bigint[], bigint[]) IS
 	'internal: recompute worker_state statistics and skill; returns the workers whose skill changed';
 
 -- Send one NOTIFY per quality-control event.
+-- not STRICT: a NULL array means no events
 CREATE FUNCTION @extschema@.live_notify_events(p_events bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
@@ -158,6 +162,7 @@ COMMENT ON FUNCTION @extschema@.live_notify_events(bigint[]) IS
 -- observations and its action is stronger than the worker's status.  Every
 -- firing is stored in qc_events with its evidence.  Returns the pairs that
 -- became banned.
+-- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_qc(p_projects bigint[], p_workers bigint[], p_metrics text[])
 	RETURNS TABLE (project_id bigint, worker_id bigint)
 	LANGUAGE plpgsql VOLATILE
@@ -266,6 +271,7 @@ COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
 
 -- Phase 2: lock tasks in task_id order, check the rules that need the lock
 -- for the (task, worker) pairs of new judgments, recompute and NOTIFY.
+-- not STRICT: NULL arrays mean no tasks (and nothing to check)
 CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[], p_new_workers bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
@@ -404,6 +410,7 @@ COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[], bigint[]) IS
 -- when its label is the top label of its task's posterior without it.  The
 -- judgments of a banned worker are not in the posterior, so they are
 -- compared with it as it is.
+-- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_worker_agreement(p_projects bigint[], p_workers bigint[])
 	RETURNS TABLE (project_id bigint, worker_id bigint, judgments bigint, agreeing bigint)
 	LANGUAGE sql STABLE
@@ -433,6 +440,7 @@ COMMENT ON FUNCTION @extschema@.live_worker_agreement(bigint[], bigint[]) IS
 	'internal: leave-one-out agreement of (project, worker) pairs with the live posteriors';
 
 -- Phase 3: store the agreement of locked workers.
+-- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_agreement(p_projects bigint[], p_workers bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
@@ -457,6 +465,7 @@ COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
 -- quality-control rules; p_cascade: treat every worker pair as changed (its
 -- tasks are recomputed); p_agreement: recompute agreement (and apply the
 -- agreement rules when p_qc).
+-- not STRICT: NULL arrays mean no tasks or workers
 CREATE FUNCTION @extschema@.live_update(p_tasks bigint[], p_projects bigint[], p_workers bigint[],
 		p_new_tasks bigint[], p_new_workers bigint[],
 		p_qc boolean, p_cascade boolean, p_agreement boolean)
@@ -513,6 +522,7 @@ COMMENT ON FUNCTION @extschema@.live_update(bigint[], bigint[], bigint[], bigint
 	'internal: recompute worker_state and task_state for the given workers and tasks, in lock order';
 
 -- All tasks and worker pairs of a project, for the whole-project paths.
+-- not STRICT: called only with a project id
 CREATE FUNCTION @extschema@.live_update_project(p_project bigint, p_qc boolean)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
@@ -588,6 +598,7 @@ COMMENT ON FUNCTION @extschema@.live_analyze() IS
 -- size.  The caller must SET plan_cache_mode and enable_nestloop in its own
 -- SET clause, so that these end with it, and give work_mem back with
 -- live_bulk_mode_end(the value returned here).
+-- not STRICT: called only with a row count and a table
 CREATE FUNCTION @extschema@.live_bulk_mode(p_rows bigint, p_table regclass)
 	RETURNS text
 	LANGUAGE plpgsql VOLATILE
@@ -613,6 +624,7 @@ $$;
 COMMENT ON FUNCTION @extschema@.live_bulk_mode(bigint, regclass) IS
 	'internal: custom plans, memory and fresh statistics for a statement that writes many rows';
 
+-- not STRICT: NULL means work_mem was not changed
 CREATE FUNCTION @extschema@.live_bulk_mode_end(p_work_mem text)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
@@ -633,6 +645,7 @@ COMMENT ON FUNCTION @extschema@.live_bulk_mode_end(text) IS
 
 -- Report the first judgment (in judgment_id order) that breaks a rule
 -- checked without locks; raises, or returns quietly.
+-- not STRICT: most columns of a judgment may be NULL
 CREATE FUNCTION @extschema@.live_check_judgment(p_judgment_id bigint, p_task_id bigint,
 		p_worker_id bigint, p_label text, p_score double precision, p_version integer,
 		p_assignment_id bigint, p_check_assignment boolean)
@@ -1331,6 +1344,7 @@ CREATE TRIGGER comparisons_live_update AFTER UPDATE ON @extschema@.comparisons
 -- Worker status by hand
 -- ---------------------------------------------------------------------------
 
+-- not STRICT: reason may be NULL; NULL keys are reported
 CREATE FUNCTION @extschema@.set_worker_status(project_id bigint, worker_id bigint, status text,
 		reason text DEFAULT NULL)
 	RETURNS @extschema@.qc_events

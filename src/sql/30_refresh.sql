@@ -6,7 +6,9 @@
 -- per-task posteriors go to refresh_labels; per worker, refresh_workers keeps
 -- the judgments on non-golden tasks it saw and how many of them the fit
 -- expects to be correct (the sum of the posterior probability of the
--- worker's label).  Those expected counts then join the golden counts in
+-- worker's label).  Floating-point sums are taken in value order, so the
+-- same judgments give the same bits whatever the plan.  Those expected
+-- counts then join the golden counts in
 -- worker_state.skill, which weights the worker's votes in the live
 -- posteriors: the whole project's live state is recomputed and the
 -- quality-control rules are applied to every worker.
@@ -21,6 +23,7 @@ CREATE FUNCTION @extschema@.refresh_methods()
 COMMENT ON FUNCTION @extschema@.refresh_methods() IS
 	'the batch models refresh(project, method) can fit';
 
+-- not STRICT: method NULL means the project's refresh_method
 CREATE FUNCTION @extschema@.refresh(project_id bigint, method text DEFAULT NULL)
 	RETURNS @extschema@.refresh_runs
 	LANGUAGE plpgsql VOLATILE
@@ -36,6 +39,10 @@ DECLARE
 	v_run @extschema@.refresh_runs;
 	v_work_mem text;
 BEGIN
+	IF refresh.project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
 	SELECT * INTO p FROM @extschema@.projects x WHERE x.project_id = refresh.project_id
 	FOR NO KEY UPDATE;
 	IF NOT FOUND THEN
@@ -74,7 +81,8 @@ BEGIN
 		   @extschema@.top_label(f.d), @extschema@.confidence(f.d), f.d
 	FROM (SELECT j.task_id,
 				 @extschema@.vote_dist(j.label, CASE WHEN v_method = 'weighted_vote'
-													 THEN ws.skill ELSE 1.0 END) AS d
+													 THEN ws.skill ELSE 1.0 END
+									   ORDER BY j.label, ws.skill) AS d
 		  FROM @extschema@.judgments j
 		  JOIN @extschema@.tasks t ON t.task_id = j.task_id
 		  JOIN @extschema@.worker_state ws
@@ -89,13 +97,14 @@ BEGIN
 	INSERT INTO @extschema@.refresh_workers (project_id, worker_id, run_id, n_judgments,
 											 expected_correct, skill)
 	SELECT p.project_id, j.worker_id, v_run.run_id, count(*),
-		   least(sum(@extschema@.probability(rl.posterior, j.label)), count(*)),
-		   least(sum(@extschema@.probability(rl.posterior, j.label)), count(*)) / count(*)
+		   least(sum(x.probability ORDER BY x.probability), count(*)),
+		   least(sum(x.probability ORDER BY x.probability), count(*)) / count(*)
 	FROM @extschema@.refresh_labels rl
 	JOIN @extschema@.judgments j ON j.task_id = rl.task_id
 	JOIN @extschema@.worker_state ws ON ws.project_id = p.project_id AND ws.worker_id = j.worker_id
 	JOIN @extschema@.workers w ON w.worker_id = j.worker_id
 	LEFT JOIN @extschema@.golden_labels g ON g.task_id = rl.task_id
+	CROSS JOIN LATERAL (SELECT @extschema@.probability(rl.posterior, j.label) AS probability) x
 	WHERE rl.project_id = p.project_id
 	  AND g.task_id IS NULL
 	  AND NOT @extschema@.live_worker_banned(ws.status, w.status)
