@@ -57,6 +57,7 @@ SELECT labeling.one_coin_posterior(label, 0.8, labels)
 FROM (VALUES ('cat', '{cat,dog}'::text[]), ('dog', '{dog,cat}')) v(label, labels);
 
 -- the result does not depend on the order of the votes, to the last bit
+-- a plain table: parallel workers cannot read temporary ones
 CREATE TABLE post_votes AS
 SELECT i % 300 AS task, (ARRAY['a','b','c','d'])[1 + (i * 7919) % 4] AS label,
 	   0.3 + (i::bigint * 104729 % 650) / 1000.0 AS skill
@@ -69,7 +70,7 @@ JOIN (SELECT task, labeling.one_coin_posterior(label, skill, '{d,c,b,a}' ORDER B
 	  FROM post_votes GROUP BY task) b USING (task);
 
 -- a forced-parallel plan (Partial Aggregate under Gather) gives the same bits
-CREATE FUNCTION plan_has_partial(q text) RETURNS boolean LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION plan_has_partial(q text) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
 	line text;
 	partial boolean := false;
@@ -146,3 +147,4 @@ SELECT labeling.live_beta_quantile('NaN', 2, 3);
 SELECT abs(labeling.accuracy_bound(0.025, 0, 0, 2, 1) - sqrt(0.025)) < 1e-14 AS no_answers,
 	   labeling.accuracy_bound(0.025, 1, 1, 2, 1) < labeling.accuracy_bound(0.025, 95, 100, 2, 1) AS one_of_one_lower;
 SELECT labeling.accuracy_bound(0.025, 3, 2, 2, 1);
+DROP TABLE post_votes;

@@ -63,7 +63,7 @@ SELECT worker_id FROM labeling.refresh_workers ORDER BY worker_id;
 SELECT worker_id, model_judgments, round(skill::numeric, 4) AS skill FROM labeling.worker_state ORDER BY worker_id;
 
 -- the state is still equal to a recomputation
-CREATE TABLE saved_ts AS SELECT * FROM labeling.task_state;
+CREATE TEMP TABLE saved_ts AS SELECT * FROM labeling.task_state;
 SELECT labeling.rebuild(1);
 SELECT count(*) AS task_rows_differing FROM (
 	(SELECT * FROM saved_ts EXCEPT SELECT * FROM labeling.task_state)
@@ -76,7 +76,7 @@ SELECT labeling.refresh(99);
 SELECT labeling.refresh(NULL);
 
 -- a real dataset: majority_vote through refresh() gives labeling.majority_vote
-CREATE TABLE raw (task text, worker text, label text);
+CREATE TEMP TABLE raw (task text, worker text, label text);
 \copy raw FROM 'test/data/gal-adult2/judgments.csv' WITH (FORMAT csv, HEADER true)
 INSERT INTO labeling.projects (name, labels, allow_repeat_judgments, max_overlap)
 SELECT 'adult', array_agg(DISTINCT label ORDER BY label), true, 1000 FROM raw;

@@ -15,11 +15,11 @@ INSERT INTO labeling.workers (external_id, kind, model_version) VALUES
 	('a', 'human', NULL), ('b', 'human', NULL), ('c', 'human', NULL), ('m', 'model', 'v1'), ('e', 'expert', NULL);
 INSERT INTO labeling.tasks (project_id, external_id) SELECT 1, 't' || i FROM generate_series(1, 6) i;
 
-CREATE VIEW st AS
+CREATE TEMP VIEW st AS
 SELECT task_id AS task, n_judgments AS n, n_counted AS counted, label,
 	   round(confidence::numeric, 4) AS confidence, status, golden, completed_at IS NOT NULL AS completed
 FROM labeling.task_state ORDER BY task_id;
-CREATE VIEW ws AS
+CREATE TEMP VIEW ws AS
 SELECT worker_id AS worker, n_judgments AS n, golden_answered AS golden, golden_correct AS correct,
 	   round(skill::numeric, 4) AS skill, round(golden_lower::numeric, 4) AS lower,
 	   round(agreement::numeric, 4) AS agreement, agreement_judgments AS agreement_n,
@@ -105,8 +105,8 @@ SELECT * FROM st WHERE task = 4;
 SELECT abs(confidence - 96.0 / 105) < 1e-12 AS exact, posterior FROM labeling.task_state WHERE task_id = 4;
 
 -- the stored state equals a recomputation from scratch
-CREATE TABLE saved_ts AS SELECT * FROM labeling.task_state;
-CREATE TABLE saved_ws AS SELECT * FROM labeling.worker_state;
+CREATE TEMP TABLE saved_ts AS SELECT * FROM labeling.task_state;
+CREATE TEMP TABLE saved_ws AS SELECT * FROM labeling.worker_state;
 SELECT labeling.rebuild(1);
 SELECT count(*) AS task_rows_differing FROM (
 	(SELECT * FROM saved_ts EXCEPT SELECT * FROM labeling.task_state)

@@ -27,18 +27,18 @@ INSERT INTO labeling.qc_rules (project_id, name, metric, threshold, min_count, a
 	(1, 'agreement below 0.5 after 3', 'agreement', 0.5, 3, 'flag', NULL, true),
 	(1, 'never: disabled', 'golden_lower_bound', 0.99, 1, 'ban', NULL, false);
 
-CREATE VIEW st AS
+CREATE TEMP VIEW st AS
 SELECT t.external_id AS task, ts.n_judgments AS n, ts.n_counted AS counted, ts.label,
 	   round(ts.confidence::numeric, 4) AS confidence, ts.status
 FROM labeling.task_state ts JOIN labeling.tasks t USING (task_id) ORDER BY ts.task_id;
-CREATE VIEW ws AS
+CREATE TEMP VIEW ws AS
 SELECT ws.project_id AS project, w.external_id AS worker, ws.status, ws.golden_answered AS golden,
 	   ws.golden_correct AS correct, round(ws.golden_lower::numeric, 4) AS lower,
 	   round(ws.skill::numeric, 4) AS skill, ws.median_seconds,
 	   round(ws.agreement::numeric, 4) AS agreement, ws.agreement_judgments AS agreement_n
 FROM labeling.worker_state ws JOIN labeling.workers w USING (worker_id)
 ORDER BY ws.project_id, ws.worker_id;
-CREATE VIEW ev AS
+CREATE TEMP VIEW ev AS
 SELECT e.event_id, e.project_id AS project, w.external_id AS worker, e.action, r.name AS rule, e.metric,
 	   round(e.value::numeric, 4) AS value, e.threshold
 FROM labeling.qc_events e JOIN labeling.workers w USING (worker_id)
@@ -121,7 +121,7 @@ SELECT * FROM st WHERE task IN ('t2', 'u1', 'u2', 'u3');
 SELECT * FROM ev WHERE project IS NULL OR rule IS NULL;
 
 -- the state still equals a recomputation
-CREATE TABLE saved_ts AS SELECT * FROM labeling.task_state;
+CREATE TEMP TABLE saved_ts AS SELECT * FROM labeling.task_state;
 SELECT labeling.rebuild(1), labeling.rebuild(2);
 SELECT count(*) AS task_rows_differing FROM (
 	(SELECT * FROM saved_ts EXCEPT SELECT * FROM labeling.task_state)

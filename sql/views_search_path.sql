@@ -19,22 +19,22 @@ INSERT INTO labeling.qc_rules (name, metric, threshold, min_count, action) VALUE
 	('speed', 'median_seconds', 3, 3, 'flag'),
 	('agree', 'agreement', 0.4, 3, 'flag');
 -- the judgments to play, with literal keys, one table per project
-CREATE TABLE script AS
+CREATE TEMP TABLE script AS
 SELECT i AS step, 1 + i % 12 AS task, 1 + (i / 12 + i) % 6 AS worker,
 	   CASE WHEN (i * 7) % 10 < 6 THEN (ARRAY['a','b','c'])[1 + i % 3] ELSE (ARRAY['a','b','c'])[1 + (i * 3) % 3] END AS label,
 	   1 + (i * 11) % 9 AS secs
 FROM generate_series(1, 60) i;
-CREATE TABLE play_plain AS
+CREATE TEMP TABLE play_plain AS
 SELECT s.step, t.task_id, s.worker, s.label, s.secs
 FROM script s JOIN labeling.tasks t ON t.project_id = 1 AND t.external_id = 't' || s.task;
-CREATE TABLE play_hostile AS
+CREATE TEMP TABLE play_hostile AS
 SELECT s.step, t.task_id, s.worker, s.label, s.secs
 FROM script s JOIN labeling.tasks t ON t.project_id = 2 AND t.external_id = 't' || s.task;
 -- golden tasks t1, t2 (label a)
 INSERT INTO labeling.golden_labels (task_id, label)
 SELECT t.task_id, 'a' FROM labeling.tasks t WHERE t.external_id IN ('t1', 't2');
 -- one INSERT statement per judgment, nothing but literal values in it
-CREATE FUNCTION play(steps regclass) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION play(steps regclass) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
 	s record;
 	n bigint := 0;

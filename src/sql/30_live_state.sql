@@ -269,10 +269,14 @@ $$;
 COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
 	'internal: apply quality-control rules on some metrics to locked workers; returns the newly banned';
 
--- Phase 2: lock tasks in task_id order, check the rules that need the lock
--- for the (task, worker) pairs of new judgments, recompute and NOTIFY.
+-- Phase 2: lock tasks in task_id order; check that no new judgment went to
+-- a complete or closed task (p_new_tasks: the tasks of new judgments, or
+-- NULL); recompute the tasks, checking that no worker judged a task twice
+-- unless the project allows it; NOTIFY completions and reopenings.  A
+-- repeat can only come from the judgments of this statement: a project
+-- cannot stop allowing repeats while it has some.
 -- not STRICT: NULL arrays mean no tasks (and nothing to check)
-CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[], p_new_workers bigint[])
+CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
@@ -280,6 +284,7 @@ CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[], p
 DECLARE
 	r record;
 	v_changed bigint[];
+	v_repeat bigint;
 BEGIN
 	PERFORM 1
 	FROM @extschema@.task_state ts
@@ -290,7 +295,7 @@ BEGIN
 	IF p_new_tasks IS NOT NULL THEN
 		-- no judgment on a complete or closed task (status before this statement)
 		SELECT ts.task_id, ts.status, p.name INTO r
-		FROM (SELECT DISTINCT u.task_id FROM unnest(p_new_tasks) AS u(task_id)) k
+		FROM unnest(p_new_tasks) AS k(task_id)
 		JOIN @extschema@.task_state ts ON ts.task_id = k.task_id
 		JOIN @extschema@.projects p ON p.project_id = ts.project_id
 		WHERE ts.status <> 'open' AND NOT p.allow_judgments_on_closed
@@ -303,28 +308,6 @@ BEGIN
 					  SCHEMA = '@extschema@', TABLE = 'judgments',
 					  DETAIL = format('Project %L accepts no judgments on complete or closed tasks.', r.name),
 					  HINT = 'Set projects.allow_judgments_on_closed to accept them.';
-		END IF;
-
-		-- one judgment per worker and task, unless the project allows more:
-		-- the caller checked the new judgments among themselves; a pair can
-		-- only meet an earlier judgment on a task that had judgments before
-		SELECT k.task_id, k.worker_id, p.name INTO r
-		FROM unnest(p_new_tasks, p_new_workers) AS k(task_id, worker_id)
-		JOIN @extschema@.task_state ts ON ts.task_id = k.task_id AND ts.n_judgments > 0
-		JOIN @extschema@.projects p ON p.project_id = ts.project_id
-		JOIN @extschema@.judgments j ON j.task_id = k.task_id AND j.worker_id = k.worker_id
-		WHERE NOT p.allow_repeat_judgments
-		GROUP BY k.task_id, k.worker_id, p.name
-		HAVING count(*) > 1
-		ORDER BY k.task_id, k.worker_id
-		LIMIT 1;
-		IF FOUND THEN
-			RAISE EXCEPTION 'worker % already judged task %', r.worker_id, r.task_id
-				USING ERRCODE = 'unique_violation',
-					  CONSTRAINT = 'judgments_one_per_worker',
-					  SCHEMA = '@extschema@', TABLE = 'judgments',
-					  DETAIL = format('Project %L takes one judgment per worker and task.', r.name),
-					  HINT = 'Set projects.allow_repeat_judgments to accept more.';
 		END IF;
 	END IF;
 
@@ -339,7 +322,9 @@ BEGIN
 				   FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
 				   AS posterior,
 			   max(j.created_at) FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
-				   AS last_counted_at
+				   AS last_counted_at,
+			   @extschema@.repeated_key(j.worker_id) FILTER (WHERE NOT p.allow_repeat_judgments)
+				   AS repeated_worker
 		FROM k
 		JOIN @extschema@.judgments j ON j.task_id = k.task_id
 		JOIN @extschema@.tasks t ON t.task_id = j.task_id
@@ -352,7 +337,7 @@ BEGIN
 		SELECT k.task_id, t.project_id, t.status AS task_status,
 			   coalesce(a.n_judgments, 0) AS n_judgments,
 			   coalesce(a.n_counted, 0) AS n_counted,
-			   a.posterior, a.last_counted_at,
+			   a.posterior, a.last_counted_at, a.repeated_worker,
 			   @extschema@.top_label(a.posterior) AS label,
 			   @extschema@.confidence(a.posterior) AS confidence,
 			   g.task_id IS NOT NULL AS golden,
@@ -384,12 +369,28 @@ BEGIN
 		FROM s
 		JOIN @extschema@.task_state old ON old.task_id = s.task_id
 		WHERE ts.task_id = s.task_id
-		RETURNING ts.task_id, ts.status, old.status AS old_status
+		RETURNING ts.task_id, ts.status, old.status AS old_status, s.repeated_worker
 	)
-	SELECT array_agg(upd.task_id ORDER BY upd.task_id) INTO v_changed
-	FROM upd
-	WHERE (upd.status = 'complete') <> (upd.old_status = 'complete')
-	  AND (upd.status = 'complete' OR upd.status = 'open');
+	SELECT array_agg(upd.task_id ORDER BY upd.task_id)
+			   FILTER (WHERE (upd.status = 'complete') <> (upd.old_status = 'complete')
+						 AND (upd.status = 'complete' OR upd.status = 'open')),
+		   min(upd.task_id) FILTER (WHERE upd.repeated_worker IS NOT NULL)
+	INTO v_changed, v_repeat
+	FROM upd;
+
+	IF v_repeat IS NOT NULL THEN
+		SELECT x.task_id, x.worker_id, p.name INTO r
+		FROM (SELECT v_repeat AS task_id, @extschema@.repeated_key(j.worker_id) AS worker_id
+			  FROM @extschema@.judgments j WHERE j.task_id = v_repeat) x
+		JOIN @extschema@.tasks t ON t.task_id = x.task_id
+		JOIN @extschema@.projects p ON p.project_id = t.project_id;
+		RAISE EXCEPTION 'worker % judged task % more than once', r.worker_id, r.task_id
+			USING ERRCODE = 'unique_violation',
+				  CONSTRAINT = 'judgments_one_per_worker',
+				  SCHEMA = '@extschema@', TABLE = 'judgments',
+				  DETAIL = format('Project %L takes one judgment per worker and task.', r.name),
+				  HINT = 'Set projects.allow_repeat_judgments to accept more.';
+	END IF;
 
 	-- one NOTIFY per task that completed or reopened
 	PERFORM pg_notify(
@@ -402,7 +403,7 @@ BEGIN
 	ORDER BY ts.task_id;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[], bigint[]) IS
+COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[]) IS
 	'internal: lock and recompute task_state rows, check rules needing the lock, NOTIFY completions';
 
 -- Leave-one-out agreement of workers with the current posteriors, over
@@ -460,15 +461,14 @@ COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
 	'internal: store the leave-one-out agreement of locked workers';
 
 -- The three phases.  p_tasks: tasks to recompute; (p_projects, p_workers):
--- worker pairs to recompute; (p_new_tasks, p_new_workers): the pairs of newly
--- inserted judgments (checked under the task lock), or NULL; p_qc: apply the
+-- worker pairs to recompute; p_new_tasks: the tasks of newly inserted
+-- judgments (checked under the task lock), or NULL; p_qc: apply the
 -- quality-control rules; p_cascade: treat every worker pair as changed (its
 -- tasks are recomputed); p_agreement: recompute agreement (and apply the
 -- agreement rules when p_qc).
 -- not STRICT: NULL arrays mean no tasks or workers
 CREATE FUNCTION @extschema@.live_update(p_tasks bigint[], p_projects bigint[], p_workers bigint[],
-		p_new_tasks bigint[], p_new_workers bigint[],
-		p_qc boolean, p_cascade boolean, p_agreement boolean)
+		p_new_tasks bigint[], p_qc boolean, p_cascade boolean, p_agreement boolean)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE
 	SET search_path = pg_catalog, pg_temp
@@ -507,7 +507,7 @@ BEGIN
 			  JOIN @extschema@.judgments j ON j.worker_id = c.worker_id
 			  JOIN @extschema@.tasks t ON t.task_id = j.task_id AND t.project_id = c.project_id) x;
 	END IF;
-	PERFORM @extschema@.live_tasks(v_tasks, p_new_tasks, p_new_workers);
+	PERFORM @extschema@.live_tasks(v_tasks, p_new_tasks);
 
 	-- phase 3: agreement
 	IF p_agreement THEN
@@ -518,7 +518,7 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_update(bigint[], bigint[], bigint[], bigint[], bigint[], boolean, boolean, boolean) IS
+COMMENT ON FUNCTION @extschema@.live_update(bigint[], bigint[], bigint[], bigint[], boolean, boolean, boolean) IS
 	'internal: recompute worker_state and task_state for the given workers and tasks, in lock order';
 
 -- All tasks and worker pairs of a project, for the whole-project paths.
@@ -543,7 +543,7 @@ BEGIN
 		  UNION
 		  SELECT ws.worker_id FROM @extschema@.worker_state ws
 		  WHERE ws.project_id = p_project) x;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL, NULL,
+	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
 									p_qc, true, true);
 END
 $$;
@@ -593,11 +593,12 @@ COMMENT ON FUNCTION @extschema@.live_analyze() IS
 -- its arrays (custom plans) and gets at least 64MB of work_mem, so that its
 -- hash tables and sorts stay in memory.  When the statement is also large
 -- next to what the planner believes the table holds, the statistics are
--- refreshed and nested loops are disabled: the planner cannot estimate joins
--- against the arrays' contents, and whole-table hash joins are right at that
--- size.  The caller must SET plan_cache_mode and enable_nestloop in its own
--- SET clause, so that these end with it, and give work_mem back with
--- live_bulk_mode_end(the value returned here).
+-- refreshed, and nested loops and sorts are disabled: the planner cannot
+-- estimate joins against the arrays' contents (it underestimates them by
+-- orders of magnitude), and whole-table hash joins and hash aggregation are
+-- right at that size.  The caller must SET plan_cache_mode, enable_nestloop
+-- and enable_sort in its own SET clause, so that these end with it, and give
+-- work_mem back with live_bulk_mode_end(the value returned here).
 -- not STRICT: called only with a row count and a table
 CREATE FUNCTION @extschema@.live_bulk_mode(p_rows bigint, p_table regclass)
 	RETURNS text
@@ -617,6 +618,7 @@ BEGIN
 	IF p_rows >= 0.2 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = p_table) THEN
 		PERFORM @extschema@.live_analyze();
 		PERFORM set_config('enable_nestloop', 'off', true);
+		PERFORM set_config('enable_sort', 'off', true);
 	END IF;
 	RETURN v_work_mem;
 END
@@ -719,6 +721,7 @@ CREATE FUNCTION @extschema@.judgments_after_insert()
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
+	SET enable_sort = on
 	SET jit = off
 	AS $$
 DECLARE
@@ -726,14 +729,9 @@ DECLARE
 	v_tasks bigint[];
 	v_projects bigint[];
 	v_workers bigint[];
-	v_new_tasks bigint[];
-	v_new_workers bigint[];
 	v_assignments bigint;
 	v_submitted bigint;
 	v_work_mem text;
-	v_rep_task bigint;
-	v_rep_worker bigint;
-	v_rep_name text;
 BEGIN
 	v_work_mem := @extschema@.live_bulk_mode((SELECT count(*) FROM new_rows),
 											 '@extschema@.judgments'::regclass);
@@ -762,35 +760,13 @@ BEGIN
 		RAISE EXCEPTION 'judgment % breaks a rule', r.judgment_id;	-- not reached
 	END IF;
 
-	WITH pairs AS MATERIALIZED (
-		SELECT n.task_id, n.worker_id, t.project_id, count(*) AS n
-		FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id
-		GROUP BY n.task_id, n.worker_id, t.project_id
-	)
-	SELECT (SELECT array_agg(p.task_id) FROM pairs p),
-		   (SELECT array_agg(p.worker_id) FROM pairs p),
-		   (SELECT array_agg(DISTINCT p.task_id) FROM pairs p),
-		   x.projects, x.workers, d.task_id, d.worker_id, d.name
-	INTO v_new_tasks, v_new_workers, v_tasks, v_projects, v_workers,
-		 v_rep_task, v_rep_worker, v_rep_name
-	FROM (SELECT array_agg(w.project_id) AS projects, array_agg(w.worker_id) AS workers
-		  FROM (SELECT DISTINCT p.project_id, p.worker_id FROM pairs p) w) x
-	LEFT JOIN LATERAL (
-		SELECT p.task_id, p.worker_id, pr.name
-		FROM pairs p JOIN @extschema@.projects pr ON pr.project_id = p.project_id
-		WHERE p.n > 1 AND NOT pr.allow_repeat_judgments
-		ORDER BY p.task_id, p.worker_id
-		LIMIT 1) d ON true;
-	IF v_new_tasks IS NULL THEN
+	SELECT array_agg(x.task_id) INTO v_tasks FROM (SELECT DISTINCT n.task_id FROM new_rows n) x;
+	IF v_tasks IS NULL THEN
 		RETURN NULL;			-- no rows
 	END IF;
-	IF v_rep_task IS NOT NULL THEN
-		RAISE EXCEPTION 'worker % judges task % twice', v_rep_worker, v_rep_task
-			USING ERRCODE = 'unique_violation', CONSTRAINT = 'judgments_one_per_worker',
-				  SCHEMA = '@extschema@', TABLE = 'judgments',
-				  DETAIL = format('Project %L takes one judgment per worker and task.', v_rep_name),
-				  HINT = 'Set projects.allow_repeat_judgments to accept more.';
-	END IF;
+	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
+	FROM (SELECT DISTINCT t.project_id, n.worker_id
+		  FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id) x;
 
 	-- the assignments named are submitted now, each once
 	SELECT count(DISTINCT n.assignment_id), count(n.assignment_id) INTO v_assignments, v_submitted
@@ -816,7 +792,7 @@ BEGIN
 		END IF;
 	END IF;
 
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_new_tasks, v_new_workers,
+	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_tasks,
 									true, false, true);
 	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
@@ -831,6 +807,7 @@ CREATE FUNCTION @extschema@.judgments_after_update()
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
+	SET enable_sort = on
 	SET jit = off
 	AS $$
 DECLARE
@@ -869,7 +846,7 @@ BEGIN
 	FROM (SELECT DISTINCT t.project_id, n.worker_id
 		  FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id) x;
 	IF v_tasks IS NOT NULL THEN
-		PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL, NULL,
+		PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
 										true, false, true);
 	END IF;
 	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
@@ -885,6 +862,7 @@ CREATE FUNCTION @extschema@.judgments_after_delete()
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
+	SET enable_sort = on
 	SET jit = off
 	AS $$
 DECLARE
@@ -902,7 +880,7 @@ BEGIN
 	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
 	FROM (SELECT DISTINCT t.project_id, o.worker_id
 		  FROM old_rows o JOIN @extschema@.tasks t ON t.task_id = o.task_id) x;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL, NULL,
+	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
 									true, false, true);
 	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
@@ -985,7 +963,7 @@ BEGIN
 	FROM old_rows o JOIN new_rows n ON n.task_id = o.task_id
 	WHERE n.status <> o.status;
 	IF v_tasks IS NOT NULL THEN
-		PERFORM @extschema@.live_tasks(v_tasks, NULL, NULL);
+		PERFORM @extschema@.live_tasks(v_tasks, NULL);
 	END IF;
 	RETURN NULL;
 END
@@ -1007,6 +985,7 @@ CREATE FUNCTION @extschema@.golden_labels_after_change()
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
+	SET enable_sort = on
 	SET jit = off
 	AS $$
 DECLARE
@@ -1068,7 +1047,7 @@ BEGIN
 		  FROM unnest(v_tasks) AS u(task_id)
 		  JOIN @extschema@.judgments j ON j.task_id = u.task_id
 		  JOIN @extschema@.tasks t ON t.task_id = j.task_id) x;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL, NULL,
+	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
 									true, false, false);
 	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
@@ -1120,7 +1099,7 @@ BEGIN
 	JOIN @extschema@.qc_events e ON e.worker_id = ws.worker_id
 	JOIN unnest(v_events) AS u(event_id) ON u.event_id = e.event_id;
 	IF v_projects IS NOT NULL THEN
-		PERFORM @extschema@.live_update(NULL, v_projects, v_workers, NULL, NULL,
+		PERFORM @extschema@.live_update(NULL, v_projects, v_workers, NULL,
 										false, true, true);
 	END IF;
 	RETURN NULL;
@@ -1169,6 +1148,21 @@ BEGIN
 			RAISE EXCEPTION 'project % has tasks; its kind cannot change', quote_literal(NEW.name)
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'projects_kind_immutable',
 					  SCHEMA = '@extschema@', TABLE = 'projects', COLUMN = 'kind';
+		END IF;
+		IF OLD.allow_repeat_judgments AND NOT NEW.allow_repeat_judgments THEN
+			SELECT format('worker %s judged task %s more than once', j.worker_id, j.task_id) INTO v_label
+			FROM @extschema@.judgments j
+			JOIN @extschema@.tasks t ON t.task_id = j.task_id
+			WHERE t.project_id = OLD.project_id
+			GROUP BY j.task_id, j.worker_id HAVING count(*) > 1
+			ORDER BY j.task_id, j.worker_id LIMIT 1;
+			IF FOUND THEN
+				RAISE EXCEPTION 'project % has repeated judgments', quote_literal(NEW.name)
+					USING ERRCODE = 'check_violation', CONSTRAINT = 'projects_repeats_exist',
+						  SCHEMA = '@extschema@', TABLE = 'projects', COLUMN = 'allow_repeat_judgments',
+						  DETAIL = v_label || '.',
+						  HINT = 'Delete the repeated judgments first.';
+			END IF;
 		END IF;
 		IF NEW.labels IS DISTINCT FROM OLD.labels THEN
 			SELECT x.label INTO v_label
@@ -1386,7 +1380,7 @@ BEGIN
 	PERFORM @extschema@.live_notify_events(ARRAY[e.event_id]);
 	IF (v_old = 'banned') <> (status = 'banned') THEN
 		PERFORM @extschema@.live_update(NULL, ARRAY[set_worker_status.project_id],
-										ARRAY[set_worker_status.worker_id], NULL, NULL,
+										ARRAY[set_worker_status.worker_id], NULL,
 										false, true, true);
 	END IF;
 	RETURN e;

@@ -30,6 +30,7 @@ CREATE FUNCTION @extschema@.refresh(project_id bigint, method text DEFAULT NULL)
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
+	SET enable_sort = on
 	SET jit = off
 	AS $$
 DECLARE
