@@ -77,33 +77,46 @@ CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers big
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
+	-- the judgments are filtered with = ANY on each key (estimated from the
+	-- columns' statistics), aggregated, and only then matched to the pairs
 	RETURN QUERY
-	WITH k AS (
-		SELECT u.project_id, u.worker_id
-		FROM unnest(p_projects, p_workers) AS u(project_id, worker_id)
-	), s AS (
-		SELECT k.project_id, k.worker_id,
-			   count(j.judgment_id) AS n_judgments,
+	WITH s AS (
+		SELECT t.project_id, j.worker_id,
+			   count(*) AS n_judgments,
 			   count(g.task_id) AS golden_answered,
 			   count(g.task_id) FILTER (WHERE g.label = j.label) AS golden_correct,
 			   count(j.time_spent) AS timed_judgments,
-			   percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', j.time_spent))
-				   AS median_seconds,
 			   max(j.created_at) AS last_judgment_at
-		FROM k
-		LEFT JOIN (@extschema@.judgments j
-				   JOIN @extschema@.tasks t ON t.task_id = j.task_id)
-		  ON j.worker_id = k.worker_id AND t.project_id = k.project_id
+		FROM @extschema@.judgments j
+		JOIN @extschema@.tasks t ON t.task_id = j.task_id
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id = j.task_id
-		GROUP BY k.project_id, k.worker_id
+		WHERE j.worker_id = ANY (p_workers) AND t.project_id = ANY (p_projects)
+		GROUP BY t.project_id, j.worker_id
+	), m AS (
+		SELECT t.project_id, j.worker_id,
+			   percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', j.time_spent))
+				   AS median_seconds
+		FROM @extschema@.judgments j
+		JOIN @extschema@.tasks t ON t.task_id = j.task_id
+		WHERE j.worker_id = ANY (p_workers) AND t.project_id = ANY (p_projects)
+		  AND j.time_spent IS NOT NULL
+		GROUP BY t.project_id, j.worker_id
 	), f AS (
-		SELECT s.*, p.prior_correct, p.prior_wrong,
+		SELECT k.project_id, k.worker_id,
+			   coalesce(s.n_judgments, 0) AS n_judgments,
+			   coalesce(s.golden_answered, 0) AS golden_answered,
+			   coalesce(s.golden_correct, 0) AS golden_correct,
+			   coalesce(s.timed_judgments, 0) AS timed_judgments,
+			   s.last_judgment_at, m.median_seconds,
+			   p.prior_correct, p.prior_wrong,
 			   coalesce(rw.n_judgments, 0) AS model_judgments,
 			   coalesce(rw.expected_correct, 0) AS model_correct
-		FROM s
-		JOIN @extschema@.projects p ON p.project_id = s.project_id
+		FROM unnest(p_projects, p_workers) AS k(project_id, worker_id)
+		JOIN @extschema@.projects p ON p.project_id = k.project_id
+		LEFT JOIN s ON s.project_id = k.project_id AND s.worker_id = k.worker_id
+		LEFT JOIN m ON m.project_id = k.project_id AND m.worker_id = k.worker_id
 		LEFT JOIN @extschema@.refresh_workers rw
-		  ON rw.project_id = s.project_id AND rw.worker_id = s.worker_id
+		  ON rw.project_id = k.project_id AND rw.worker_id = k.worker_id
 	), u AS (
 		UPDATE @extschema@.worker_state ws
 		SET n_judgments = f.n_judgments,
@@ -288,17 +301,17 @@ DECLARE
 BEGIN
 	PERFORM 1
 	FROM @extschema@.task_state ts
-	JOIN unnest(p_tasks) AS k(task_id) ON k.task_id = ts.task_id
+	WHERE ts.task_id = ANY (p_tasks)
 	ORDER BY ts.task_id
 	FOR UPDATE OF ts;
 
 	IF p_new_tasks IS NOT NULL THEN
 		-- no judgment on a complete or closed task (status before this statement)
 		SELECT ts.task_id, ts.status, p.name INTO r
-		FROM unnest(p_new_tasks) AS k(task_id)
-		JOIN @extschema@.task_state ts ON ts.task_id = k.task_id
+		FROM @extschema@.task_state ts
 		JOIN @extschema@.projects p ON p.project_id = ts.project_id
-		WHERE ts.status <> 'open' AND NOT p.allow_judgments_on_closed
+		WHERE ts.task_id = ANY (p_new_tasks)
+		  AND ts.status <> 'open' AND NOT p.allow_judgments_on_closed
 		ORDER BY ts.task_id
 		LIMIT 1;
 		IF FOUND THEN
@@ -311,9 +324,7 @@ BEGIN
 		END IF;
 	END IF;
 
-	WITH k AS (
-		SELECT u.task_id FROM unnest(p_tasks) AS u(task_id)
-	), agg AS (
+	WITH agg AS (
 		SELECT j.task_id,
 			   count(*) AS n_judgments,
 			   count(*) FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
@@ -325,16 +336,16 @@ BEGIN
 				   AS last_counted_at,
 			   @extschema@.repeated_key(j.worker_id) FILTER (WHERE NOT p.allow_repeat_judgments)
 				   AS repeated_worker
-		FROM k
-		JOIN @extschema@.judgments j ON j.task_id = k.task_id
+		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id = j.task_id
 		JOIN @extschema@.projects p ON p.project_id = t.project_id
 		JOIN @extschema@.worker_state ws
 		  ON ws.project_id = t.project_id AND ws.worker_id = j.worker_id
 		JOIN @extschema@.workers w ON w.worker_id = j.worker_id
+		WHERE j.task_id = ANY (p_tasks)
 		GROUP BY j.task_id
 	), n AS (
-		SELECT k.task_id, t.project_id, t.status AS task_status,
+		SELECT t.task_id, t.project_id, t.status AS task_status,
 			   coalesce(a.n_judgments, 0) AS n_judgments,
 			   coalesce(a.n_counted, 0) AS n_counted,
 			   a.posterior, a.last_counted_at, a.repeated_worker,
@@ -342,11 +353,11 @@ BEGIN
 			   @extschema@.confidence(a.posterior) AS confidence,
 			   g.task_id IS NOT NULL AS golden,
 			   p.min_overlap, p.max_overlap, p.target_confidence
-		FROM k
-		JOIN @extschema@.tasks t ON t.task_id = k.task_id
+		FROM @extschema@.tasks t
 		JOIN @extschema@.projects p ON p.project_id = t.project_id
-		LEFT JOIN agg a ON a.task_id = k.task_id
-		LEFT JOIN @extschema@.golden_labels g ON g.task_id = k.task_id
+		LEFT JOIN agg a ON a.task_id = t.task_id
+		LEFT JOIN @extschema@.golden_labels g ON g.task_id = t.task_id
+		WHERE t.task_id = ANY (p_tasks)
 	), s AS (
 		SELECT n.*,
 			   CASE WHEN n.task_status = 'closed' THEN 'closed'
@@ -406,39 +417,52 @@ $$;
 COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[]) IS
 	'internal: lock and recompute task_state rows, check rules needing the lock, NOTIFY completions';
 
--- Leave-one-out agreement of workers with the current posteriors, over
--- their judgments on tasks with another counted judgment: a judgment agrees
--- when its label is the top label of its task's posterior without it.  The
--- judgments of a banned worker are not in the posterior, so they are
--- compared with it as it is.
--- not STRICT: NULL arrays mean no workers
-CREATE FUNCTION @extschema@.live_worker_agreement(p_projects bigint[], p_workers bigint[])
-	RETURNS TABLE (project_id bigint, worker_id bigint, judgments bigint, agreeing bigint)
-	LANGUAGE sql STABLE
+-- Does one judgment agree with its task's posterior, leaving itself out?
+-- The judgments of a banned worker are not in the posterior: compared as is.
+CREATE FUNCTION @extschema@.live_agrees(ws_status text, w_status text, label text, task_label text,
+		posterior @extschema@.label_dist, skill double precision)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS $$
-		SELECT k.project_id, k.worker_id,
-			   pg_catalog.count(ts.task_id),
-			   pg_catalog.count(ts.task_id) FILTER (
-				   WHERE CASE WHEN @extschema@.live_worker_banned(ws.status, w.status)
-							  THEN j.label OPERATOR(pg_catalog.=) ts.label
-							  ELSE @extschema@.one_coin_loo_agrees(ts.posterior, j.label, ws.skill)
-						 END)
-		FROM ROWS FROM (pg_catalog.unnest(p_projects), pg_catalog.unnest(p_workers))
-			 AS k(project_id, worker_id)
-		JOIN @extschema@.worker_state ws
-		  ON ws.project_id OPERATOR(pg_catalog.=) k.project_id
-		 AND ws.worker_id OPERATOR(pg_catalog.=) k.worker_id
-		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) k.worker_id
-		LEFT JOIN (@extschema@.judgments j
-				   JOIN @extschema@.task_state ts ON ts.task_id OPERATOR(pg_catalog.=) j.task_id)
-		  ON j.worker_id OPERATOR(pg_catalog.=) k.worker_id
-		 AND ts.project_id OPERATOR(pg_catalog.=) k.project_id
-		 AND ts.n_counted OPERATOR(pg_catalog.>=)
-			 CASE WHEN @extschema@.live_worker_banned(ws.status, w.status) THEN 1 ELSE 2 END
-		GROUP BY k.project_id, k.worker_id
+		SELECT CASE WHEN @extschema@.live_worker_banned(ws_status, w_status)
+					THEN label OPERATOR(pg_catalog.=) task_label
+					ELSE @extschema@.one_coin_loo_agrees(posterior, label, skill) END
 	$$;
-COMMENT ON FUNCTION @extschema@.live_worker_agreement(bigint[], bigint[]) IS
-	'internal: leave-one-out agreement of (project, worker) pairs with the live posteriors';
+COMMENT ON FUNCTION @extschema@.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) IS
+	'internal: does a judgment agree with its task''s posterior without it';
+
+-- Counted judgments a task needs for a worker's judgment on it to be
+-- compared: another one, or the task's own for a banned worker.
+CREATE FUNCTION @extschema@.live_agreement_min_counted(ws_status text, w_status text)
+	RETURNS integer
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+		SELECT CASE WHEN @extschema@.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END
+	$$;
+COMMENT ON FUNCTION @extschema@.live_agreement_min_counted(text, text) IS
+	'internal: counted judgments a task needs before a worker''s judgment on it is compared';
+
+-- Leave-one-out agreement of every worker with the current posteriors,
+-- over their judgments on tasks with another counted judgment (or with one,
+-- for a banned worker).  Callers filter on project_id and worker_id, which
+-- the planner pushes into the grouping.
+CREATE VIEW @extschema@.live_worker_agreement AS
+SELECT ts.project_id,
+	   j.worker_id,
+	   pg_catalog.count(*) AS judgments,
+	   pg_catalog.count(*) FILTER (
+		   WHERE @extschema@.live_agrees(ws.status, w.status, j.label, ts.label,
+										 ts.posterior, ws.skill)) AS agreeing
+FROM @extschema@.judgments j
+JOIN @extschema@.task_state ts ON ts.task_id OPERATOR(pg_catalog.=) j.task_id
+JOIN @extschema@.worker_state ws
+  ON ws.project_id OPERATOR(pg_catalog.=) ts.project_id
+ AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
+JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
+WHERE ts.n_counted OPERATOR(pg_catalog.>=) @extschema@.live_agreement_min_counted(ws.status, w.status)
+GROUP BY ts.project_id, j.worker_id;
+COMMENT ON VIEW @extschema@.live_worker_agreement IS
+	'per project and worker: judgments compared with the live posteriors leaving themselves out, and how many agree';
 
 -- Phase 3: store the agreement of locked workers.
 -- not STRICT: NULL arrays mean no workers
@@ -451,10 +475,13 @@ BEGIN
 	UPDATE @extschema@.worker_state ws
 	SET agreement = CASE WHEN a.judgments > 0
 						 THEN a.agreeing::double precision / a.judgments END,
-		agreement_judgments = a.judgments,
+		agreement_judgments = coalesce(a.judgments, 0),
 		agreement_at = now()
-	FROM @extschema@.live_worker_agreement(p_projects, p_workers) a
-	WHERE ws.project_id = a.project_id AND ws.worker_id = a.worker_id;
+	FROM unnest(p_projects, p_workers) AS k(project_id, worker_id)
+	LEFT JOIN (SELECT * FROM @extschema@.live_worker_agreement v
+			   WHERE v.worker_id = ANY (p_workers) AND v.project_id = ANY (p_projects)) a
+	  ON a.project_id = k.project_id AND a.worker_id = k.worker_id
+	WHERE ws.project_id = k.project_id AND ws.worker_id = k.worker_id;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
@@ -495,6 +522,8 @@ BEGIN
 	END IF;
 
 	-- phase 2: tasks, with every task judged by a worker whose weight changed
+	-- (with several projects, by a worker whose weight changed in another
+	-- project too: recomputing more is harmless)
 	IF v_cp IS NULL THEN
 		v_tasks := p_tasks;
 	ELSE
@@ -502,10 +531,9 @@ BEGIN
 		FROM (SELECT u.task_id FROM unnest(p_tasks) AS u(task_id)
 			  UNION
 			  SELECT j.task_id
-			  FROM (SELECT DISTINCT c.project_id, c.worker_id
-					FROM unnest(v_cp, v_cw) AS c(project_id, worker_id)) c
-			  JOIN @extschema@.judgments j ON j.worker_id = c.worker_id
-			  JOIN @extschema@.tasks t ON t.task_id = j.task_id AND t.project_id = c.project_id) x;
+			  FROM @extschema@.judgments j
+			  JOIN @extschema@.tasks t ON t.task_id = j.task_id
+			  WHERE j.worker_id = ANY (v_cw) AND t.project_id = ANY (v_cp)) x;
 	END IF;
 	PERFORM @extschema@.live_tasks(v_tasks, p_new_tasks);
 

@@ -91,9 +91,7 @@ JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) ws.worker_id
 LEFT JOIN @extschema@.refresh_workers rw
   ON rw.project_id OPERATOR(pg_catalog.=) ws.project_id
  AND rw.worker_id OPERATOR(pg_catalog.=) ws.worker_id
-LEFT JOIN @extschema@.live_worker_agreement(
-		(SELECT pg_catalog.array_agg(x.project_id) FROM @extschema@.worker_state x),
-		(SELECT pg_catalog.array_agg(x.worker_id) FROM @extschema@.worker_state x)) a
+LEFT JOIN @extschema@.live_worker_agreement a
   ON a.project_id OPERATOR(pg_catalog.=) ws.project_id
  AND a.worker_id OPERATOR(pg_catalog.=) ws.worker_id;
 COMMENT ON VIEW @extschema@.worker_quality IS
