@@ -106,3 +106,39 @@ CREATE AGGREGATE @extschema@.repeated_key(key bigint) (
 );
 COMMENT ON AGGREGATE @extschema@.repeated_key(bigint) IS
 	'the smallest key that occurs more than once in the group (NULL when all are distinct)';
+
+-- median(x): percentile_cont(0.5) with a hashable state (C, live_median.c)
+-- not STRICT: NULL values are skipped inside
+CREATE FUNCTION @extschema@.median_transfn(internal, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'median_transfn'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+-- not STRICT: must handle a NULL state on either side
+CREATE FUNCTION @extschema@.median_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'median_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.median_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'median_serialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.median_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'median_deserialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- not STRICT: a NULL state (no values) gives NULL
+CREATE FUNCTION @extschema@.median_finalfn(internal) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'median_finalfn'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.median_transfn(internal, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION @extschema@.median_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION @extschema@.median_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION @extschema@.median_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION @extschema@.median_finalfn(internal) IS 'aggregate final function';
+
+CREATE AGGREGATE @extschema@.median(x double precision) (
+	SFUNC = @extschema@.median_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = @extschema@.median_finalfn,
+	COMBINEFUNC = @extschema@.median_combine,
+	SERIALFUNC = @extschema@.median_serialize,
+	DESERIALFUNC = @extschema@.median_deserialize,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.median(double precision) IS
+	'the median, equal to percentile_cont(0.5) WITHIN GROUP (ORDER BY x), computable by hash aggregation';

@@ -78,7 +78,8 @@ CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers big
 	AS $$
 BEGIN
 	-- the judgments are filtered with = ANY on each key (estimated from the
-	-- columns' statistics), aggregated, and only then matched to the pairs
+	-- columns' statistics), aggregated in one hashable pass (median() rather
+	-- than percentile_cont), and only then matched to the pairs
 	RETURN QUERY
 	WITH s AS (
 		SELECT t.project_id, j.worker_id,
@@ -86,20 +87,12 @@ BEGIN
 			   count(g.task_id) AS golden_answered,
 			   count(g.task_id) FILTER (WHERE g.label = j.label) AS golden_correct,
 			   count(j.time_spent) AS timed_judgments,
+			   @extschema@.median(date_part('epoch', j.time_spent)) AS median_seconds,
 			   max(j.created_at) AS last_judgment_at
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id = j.task_id
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id = j.task_id
 		WHERE j.worker_id = ANY (p_workers) AND t.project_id = ANY (p_projects)
-		GROUP BY t.project_id, j.worker_id
-	), m AS (
-		SELECT t.project_id, j.worker_id,
-			   percentile_cont(0.5) WITHIN GROUP (ORDER BY date_part('epoch', j.time_spent))
-				   AS median_seconds
-		FROM @extschema@.judgments j
-		JOIN @extschema@.tasks t ON t.task_id = j.task_id
-		WHERE j.worker_id = ANY (p_workers) AND t.project_id = ANY (p_projects)
-		  AND j.time_spent IS NOT NULL
 		GROUP BY t.project_id, j.worker_id
 	), f AS (
 		SELECT k.project_id, k.worker_id,
@@ -107,14 +100,13 @@ BEGIN
 			   coalesce(s.golden_answered, 0) AS golden_answered,
 			   coalesce(s.golden_correct, 0) AS golden_correct,
 			   coalesce(s.timed_judgments, 0) AS timed_judgments,
-			   s.last_judgment_at, m.median_seconds,
+			   s.last_judgment_at, s.median_seconds,
 			   p.prior_correct, p.prior_wrong,
 			   coalesce(rw.n_judgments, 0) AS model_judgments,
 			   coalesce(rw.expected_correct, 0) AS model_correct
 		FROM unnest(p_projects, p_workers) AS k(project_id, worker_id)
 		JOIN @extschema@.projects p ON p.project_id = k.project_id
 		LEFT JOIN s ON s.project_id = k.project_id AND s.worker_id = k.worker_id
-		LEFT JOIN m ON m.project_id = k.project_id AND m.worker_id = k.worker_id
 		LEFT JOIN @extschema@.refresh_workers rw
 		  ON rw.project_id = k.project_id AND rw.worker_id = k.worker_id
 	), u AS (
