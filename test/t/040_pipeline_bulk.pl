@@ -32,8 +32,8 @@ sub setup
 		COPY raw FROM '$dataset/judgments.csv' WITH (FORMAT csv, HEADER true);
 		COPY gold FROM '$dataset/gold.csv' WITH (FORMAT csv, HEADER true);
 		INSERT INTO labeling.projects (name, labels, min_overlap, max_overlap, target_confidence,
-									   allow_repeat_judgments)
-		VALUES ('sp', '{0,1}', 3, 20, 0.97, true);
+									   allow_repeat_judgments, allow_judgments_on_closed)
+		VALUES ('sp', '{0,1}', 3, 20, 0.97, true, true);
 		INSERT INTO labeling.workers (external_id) SELECT DISTINCT worker FROM raw ORDER BY 1;
 		INSERT INTO labeling.tasks (project_id, external_id) SELECT DISTINCT 1, task FROM raw ORDER BY 2;
 		-- every tenth gold task is a golden task
