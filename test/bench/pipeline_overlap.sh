@@ -14,7 +14,9 @@
 #   acc_dyn  accuracy of the live labels at the end of the replay;
 #   acc_mv   accuracy of majority vote over all judgments (fixed overlap);
 #   acc_oc   accuracy of the same one-coin posterior over all judgments,
-#            with the final golden-based skills (fixed overlap).
+#            with the final golden-based skills (fixed overlap);
+#   ms/insert  replay time per inserted judgment (one INSERT statement each,
+#            through every trigger, plus the status check of the replay).
 #
 # Usage: ./test/bench/pipeline_overlap.sh [targets="0.95 0.99"] [datasets...]
 source "$(dirname "$0")/../lib.sh"
@@ -55,6 +57,7 @@ SELECT row_number() OVER (ORDER BY hashtext(r.task || '|' || r.worker), r.task, 
 	   t.task_id, w.worker_id, r.label
 FROM raw r JOIN labeling.tasks t ON t.external_id = r.task JOIN labeling.workers w ON w.external_id = r.worker;
 -- the replay: one statement per judgment, skipped once its task is complete
+SELECT clock_timestamp() AS replay_start \gset
 DO $$
 DECLARE
 	s record;
@@ -65,6 +68,8 @@ BEGIN
 		END IF;
 	END LOOP;
 END $$;
+SELECT round((extract(epoch FROM clock_timestamp() - :'replay_start'::timestamptz) * 1000
+			 / (SELECT count(*) FROM labeling.judgments))::numeric, 2) AS ms_per_insert \gset
 -- fixed overlap: every judgment, with the skills the golden tasks gave
 CREATE TABLE fixed AS
 SELECT s.task_id, labeling.majority_vote(s.label) AS mv,
@@ -72,13 +77,13 @@ SELECT s.task_id, labeling.majority_vote(s.label) AS mv,
 													  (SELECT labels FROM labeling.projects))) AS oc
 FROM stream s LEFT JOIN labeling.worker_state ws ON ws.worker_id = s.worker_id
 GROUP BY s.task_id;
-SELECT format('RESULT %s %s %s %s %s %s %s %s', :'ds', :target,
+SELECT format('RESULT %s %s %s %s %s %s %s %s %s', :'ds', :target,
 	(SELECT count(*) FROM stream),
 	(SELECT count(*) FROM labeling.judgments),
 	(SELECT count(*) FROM split WHERE NOT golden),
 	round(avg((ts.label = sp.label)::int), 4),
 	round(avg((f.mv = sp.label)::int), 4),
-	round(avg((f.oc = sp.label)::int), 4))
+	round(avg((f.oc = sp.label)::int), 4), :ms_per_insert)
 FROM split sp
 JOIN labeling.task_state ts USING (task_id)
 JOIN fixed f USING (task_id)
@@ -91,6 +96,6 @@ done
 echo
 echo "Dynamic overlap (min_overlap 3, no cap, 10% of gold as golden tasks; accuracy on the other gold tasks)"
 awk '$1 == "RESULT" {
-		printf "%-20s %6s %8d %8d %7.1f%% %6d %8.4f %8.4f %8.4f\n", $2, $3, $4, $5, 100 * (1 - $5 / $4), $6, $7, $8, $9
+		printf "%-20s %6s %8d %8d %7.1f%% %6d %8.4f %8.4f %8.4f %9.2f\n", $2, $3, $4, $5, 100 * (1 - $5 / $4), $6, $7, $8, $9, $10
 	}
-	BEGIN { printf "%-20s %6s %8s %8s %8s %6s %8s %8s %8s\n", "dataset", "target", "all", "used", "saved", "gold", "acc_dyn", "acc_mv", "acc_oc" }' "$out"
+	BEGIN { printf "%-20s %6s %8s %8s %8s %6s %8s %8s %8s %9s\n", "dataset", "target", "all", "used", "saved", "gold", "acc_dyn", "acc_mv", "acc_oc", "ms/insert" }' "$out"
