@@ -30,6 +30,24 @@
 #define BETA_CF_MAX_ITER	100000
 #define BETA_CF_TINY		1e-300
 
+/*
+ * One step of the modified Lentz method for a continued fraction with
+ * partial numerator aa and denominator 1: update c and d, return the factor
+ * that multiplies the running value.
+ */
+static inline double
+lentz_step(double aa, double *c, double *d)
+{
+	*d = 1.0 + aa * *d;
+	if (fabs(*d) < BETA_CF_TINY)
+		*d = BETA_CF_TINY;
+	*c = 1.0 + aa / *c;
+	if (fabs(*c) < BETA_CF_TINY)
+		*c = BETA_CF_TINY;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
 /* Continued fraction of I_x(a, b) (without its prefactor). */
 static double
 beta_cf(double a, double b, double x)
@@ -49,29 +67,11 @@ beta_cf(double a, double b, double x)
 	for (m = 1; m <= BETA_CF_MAX_ITER; m++)
 	{
 		int			m2 = 2 * m;
-		double		aa;
 		double		del;
 
-		/* even step */
-		aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < BETA_CF_TINY)
-			d = BETA_CF_TINY;
-		c = 1.0 + aa / c;
-		if (fabs(c) < BETA_CF_TINY)
-			c = BETA_CF_TINY;
-		d = 1.0 / d;
-		h *= d * c;
-		/* odd step */
-		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-		d = 1.0 + aa * d;
-		if (fabs(d) < BETA_CF_TINY)
-			d = BETA_CF_TINY;
-		c = 1.0 + aa / c;
-		if (fabs(c) < BETA_CF_TINY)
-			c = BETA_CF_TINY;
-		d = 1.0 / d;
-		del = d * c;
+		/* even step, then odd step */
+		h *= lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), &c, &d);
+		del = lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), &c, &d);
 		h *= del;
 		if (fabs(del - 1.0) <= DBL_EPSILON)
 			return h;

@@ -22,10 +22,11 @@
  *	  which is what the model says such a vote is worth.
  *
  *	  The label set (the project's labels, any order, no NULLs, no
- *	  duplicates) is passed with every row; it is sorted once and cached per
- *	  call site, keyed by the bytes of the array, so a GROUP BY over many
- *	  tasks of a few projects does no per-group sorting.  The posterior
- *	  spans every label of the set, voted or not.
+ *	  duplicates) is passed with every row; it is turned once into a uniform
+ *	  label_dist (sorted, distinct, searchable) and cached per call site,
+ *	  keyed by the bytes of the array, so a GROUP BY over many tasks of a
+ *	  few projects does no per-group sorting.  The posterior spans every
+ *	  label of the set, voted or not.
  *
  *	  The state is INTERNAL with combine, serialize and deserialize
  *	  functions, so the aggregate is parallel-safe like vote_dist.
@@ -58,15 +59,18 @@
 /* Serialized format version (first byte of one_coin_serialize). */
 #define ONE_COIN_FORMAT			2
 
-/* A project's label set, sorted in byte order. */
+/*
+ * A project's label set: the labels as a uniform label_dist, which keeps
+ * them distinct, sorted in byte order and searchable (label_dist_find).
+ */
 typedef struct LabelSet
 {
-	int32		nlabels;		/* number of labels, >= 1 */
-	const char **labels;		/* label bytes, sorted, not NUL-terminated */
-	int32	   *lens;			/* length of each label in bytes */
+	LabelDist  *labels;			/* the labels, sorted, each at 1/n */
 	char	   *src;			/* bytes of the source array, or NULL */
 	Size		srclen;			/* length of src */
 } LabelSet;
+
+#define LABEL_SET_SIZE(set)		((set)->labels->nlabels)
 
 /* Transition state: one score per label of the set. */
 typedef struct OneCoinState
@@ -83,24 +87,33 @@ typedef struct LabelSetCache
 	List	   *sets;			/* LabelSet *, in fn_mcxt */
 } LabelSetCache;
 
-static int
-label_set_item_cmp(const void *a, const void *b)
+/*
+ * Build a label set in mcxt from n labels (sorted here; distinct, or an
+ * error from label_dist_build).
+ */
+static LabelSet *
+label_set_build(LabelMass *items, int n, MemoryContext mcxt)
 {
-	const LabelMass *x = (const LabelMass *) a;
-	const LabelMass *y = (const LabelMass *) b;
+	MemoryContext old = MemoryContextSwitchTo(mcxt);
+	LabelSet   *set = palloc(sizeof(LabelSet));
+	int			i;
 
-	return label_cmp(x->label, x->len, y->label, y->len);
+	for (i = 0; i < n; i++)
+		items[i].mass = 1.0;
+	set->labels = label_dist_build(items, n, true);
+	set->src = NULL;
+	set->srclen = 0;
+	MemoryContextSwitchTo(old);
+	return set;
 }
 
 /*
  * Build a label set from a text[] in mcxt: one dimension, no NULLs, at least
- * one label, no duplicates.  The label bytes are copied.
+ * one label, no duplicates.
  */
 static LabelSet *
 label_set_from_array(ArrayType *arr, MemoryContext mcxt)
 {
-	MemoryContext old;
-	LabelSet   *set;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
@@ -118,13 +131,6 @@ label_set_from_array(ArrayType *arr, MemoryContext mcxt)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("label set must not be empty")));
-	if (n > LABELING_MAX_LABELS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many labels in a label set"),
-				 errdetail("At most %d labels are supported; got %d.",
-						   LABELING_MAX_LABELS, n)));
-
 	items = palloc(sizeof(LabelMass) * n);
 	for (i = 0; i < n; i++)
 	{
@@ -137,52 +143,17 @@ label_set_from_array(ArrayType *arr, MemoryContext mcxt)
 		t = DatumGetTextPP(elems[i]);
 		items[i].label = VARDATA_ANY(t);
 		items[i].len = VARSIZE_ANY_EXHDR(t);
-		items[i].mass = 0.0;
 	}
-	qsort(items, n, sizeof(LabelMass), label_set_item_cmp);
-
-	old = MemoryContextSwitchTo(mcxt);
-	set = palloc(sizeof(LabelSet));
-	set->nlabels = n;
-	set->labels = palloc(sizeof(char *) * n);
-	set->lens = palloc(sizeof(int32) * n);
-	set->src = NULL;
-	set->srclen = 0;
-	for (i = 0; i < n; i++)
-	{
-		char	   *copy;
-
-		if (i > 0 && label_cmp(items[i - 1].label, items[i - 1].len,
-							   items[i].label, items[i].len) == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("duplicate label \"%.*s\" in label set",
-							items[i].len, items[i].label)));
-		copy = palloc(Max(items[i].len, 1));
-		memcpy(copy, items[i].label, items[i].len);
-		set->labels[i] = copy;
-		set->lens[i] = items[i].len;
-	}
-	MemoryContextSwitchTo(old);
-	pfree(items);
-	return set;
+	return label_set_build(items, n, mcxt);
 }
 
-/* Do two label sets hold the same labels? */
+/* Do two label sets hold the same labels?  (The representation is canonical.) */
 static bool
 label_set_equal(const LabelSet *a, const LabelSet *b)
 {
-	int32		i;
-
-	if (a == b)
-		return true;
-	if (a->nlabels != b->nlabels)
-		return false;
-	for (i = 0; i < a->nlabels; i++)
-		if (a->lens[i] != b->lens[i] ||
-			memcmp(a->labels[i], b->labels[i], a->lens[i]) != 0)
-			return false;
-	return true;
+	return a == b ||
+		(VARSIZE(a->labels) == VARSIZE(b->labels) &&
+		 memcmp(a->labels, b->labels, VARSIZE(a->labels)) == 0);
 }
 
 /* Is set the one built from these array bytes? */
@@ -231,28 +202,6 @@ label_set_lookup(FunctionCallInfo fcinfo, int argno, const LabelSet *hint)
 	cache->sets = lappend(cache->sets, set);
 	MemoryContextSwitchTo(old);
 	return set;
-}
-
-/* Index of label in set (binary search), or -1. */
-static int32
-label_set_find(const LabelSet *set, const char *label, int len)
-{
-	int32		lo = 0;
-	int32		hi = set->nlabels - 1;
-
-	while (lo <= hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		int			c = label_cmp(set->labels[mid], set->lens[mid], label, len);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
 }
 
 /* A skill must be a finite probability. */
@@ -349,7 +298,7 @@ one_coin_state_create(MemoryContext mcxt, const LabelSet *set)
 
 	s->set = set;
 	s->nvotes = 0;
-	s->score = MemoryContextAllocZero(mcxt, sizeof(INT128) * set->nlabels);
+	s->score = MemoryContextAllocZero(mcxt, sizeof(INT128) * LABEL_SET_SIZE(set));
 	return s;
 }
 
@@ -396,16 +345,16 @@ one_coin_transfn(PG_FUNCTION_ARGS)
 		label_set_mismatch();
 
 	label = PG_GETARG_TEXT_PP(1);
-	k = label_set_find(set, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
+	k = label_dist_find(set->labels, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label));
 	if (k < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("label \"%.*s\" is not in the label set",
 						(int) VARSIZE_ANY_EXHDR(label), VARDATA_ANY(label)),
-				 errdetail("The label set has %d labels.", set->nlabels)));
+				 errdetail("The label set has %d labels.", LABEL_SET_SIZE(set))));
 	/* |weight| < 2^5, so the weight in units of 2^-52 fits in an int64 */
 	int128_add_int64(&state->score[k],
-					 (int64) llround(one_coin_weight(skill, set->nlabels) * POSTERIOR_SCALE));
+					 (int64) llround(one_coin_weight(skill, LABEL_SET_SIZE(set)) * POSTERIOR_SCALE));
 	state->nvotes++;
 	PG_RETURN_POINTER(state);
 }
@@ -428,29 +377,18 @@ one_coin_combine(PG_FUNCTION_ARGS)
 	}
 	if (s1 == NULL)
 	{
-		/* copy state2 into aggcontext; its label set lives at least as long */
-		MemoryContext old = MemoryContextSwitchTo(aggcontext);
-		LabelSet   *set = palloc(sizeof(LabelSet));
+		/* copy state2's label set into aggcontext: it may be short-lived */
+		LabelSet   *set = MemoryContextAlloc(aggcontext, sizeof(LabelSet));
 
-		set->nlabels = s2->set->nlabels;
-		set->labels = palloc(sizeof(char *) * set->nlabels);
-		set->lens = palloc(sizeof(int32) * set->nlabels);
+		set->labels = MemoryContextAlloc(aggcontext, VARSIZE(s2->set->labels));
+		memcpy(set->labels, s2->set->labels, VARSIZE(s2->set->labels));
 		set->src = NULL;
 		set->srclen = 0;
-		for (i = 0; i < set->nlabels; i++)
-		{
-			char	   *copy = palloc(Max(s2->set->lens[i], 1));
-
-			memcpy(copy, s2->set->labels[i], s2->set->lens[i]);
-			set->labels[i] = copy;
-			set->lens[i] = s2->set->lens[i];
-		}
-		MemoryContextSwitchTo(old);
 		s1 = one_coin_state_create(aggcontext, set);
 	}
 	else if (!label_set_equal(s1->set, s2->set))
 		label_set_mismatch();
-	for (i = 0; i < s1->set->nlabels; i++)
+	for (i = 0; i < LABEL_SET_SIZE(s1->set); i++)
 		int128_add_int128(&s1->score[i], s2->score[i]);
 	s1->nvotes += s2->nvotes;
 	PG_RETURN_POINTER(s1);
@@ -468,14 +406,17 @@ one_coin_serialize(PG_FUNCTION_ARGS)
 	(void) labeling_agg_context(fcinfo, "one_coin_serialize");
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, ONE_COIN_FORMAT);
-	pq_sendint32(&buf, s->set->nlabels);
-	for (i = 0; i < s->set->nlabels; i++)
+	pq_sendint32(&buf, LABEL_SET_SIZE(s->set));
+	for (i = 0; i < LABEL_SET_SIZE(s->set); i++)
 	{
-		pq_sendint32(&buf, s->set->lens[i]);
-		pq_sendbytes(&buf, s->set->labels[i], s->set->lens[i]);
+		const char *label = LD_LABEL(s->set->labels, i);
+		int32		len = strlen(label);
+
+		pq_sendint32(&buf, len);
+		pq_sendbytes(&buf, label, len);
 	}
 	pq_sendint64(&buf, s->nvotes);
-	for (i = 0; i < s->set->nlabels; i++)
+	for (i = 0; i < LABEL_SET_SIZE(s->set); i++)
 	{
 		pq_sendint64(&buf, int128_high(s->score[i]));
 		pq_sendint64(&buf, (int64) int128_low(s->score[i]));
@@ -500,6 +441,7 @@ one_coin_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *b = PG_GETARG_BYTEA_PP(0);
 	StringInfoData buf;
 	LabelSet   *set;
+	LabelMass  *items;
 	OneCoinState *s;
 	int32		n;
 	int32		i;
@@ -516,26 +458,21 @@ one_coin_deserialize(PG_FUNCTION_ARGS)
 	/* each label takes at least 4 + 16 bytes */
 	if (n < 1 || n > LABELING_MAX_LABELS || (Size) n * 20 > (Size) (buf.len - buf.cursor))
 		one_coin_bad_serial("Label count out of range.");
-	set = palloc(sizeof(LabelSet));
-	set->nlabels = n;
-	set->labels = palloc(sizeof(char *) * n);
-	set->lens = palloc(sizeof(int32) * n);
-	set->src = NULL;
-	set->srclen = 0;
+	items = palloc(sizeof(LabelMass) * n);
 	for (i = 0; i < n; i++)
 	{
 		int32		len = pq_getmsgint(&buf, 4);
-		char	   *copy;
 
 		if (len < 0 || len > buf.len - buf.cursor)
 			one_coin_bad_serial("Label length out of range.");
-		copy = palloc(Max(len, 1));
-		memcpy(copy, pq_getmsgbytes(&buf, len), len);
-		set->labels[i] = copy;
-		set->lens[i] = len;
-		if (i > 0 && label_cmp(set->labels[i - 1], set->lens[i - 1], copy, len) >= 0)
+		items[i].label = pq_getmsgbytes(&buf, len);
+		items[i].len = len;
+		if (memchr(items[i].label, '\0', len) != NULL)
+			one_coin_bad_serial("Label contains a zero byte.");
+		if (i > 0 && label_cmp(items[i - 1].label, items[i - 1].len, items[i].label, len) >= 0)
 			one_coin_bad_serial("Labels are not sorted and distinct.");
 	}
+	set = label_set_build(items, n, CurrentMemoryContext);
 	s = one_coin_state_create(CurrentMemoryContext, set);
 	s->nvotes = pq_getmsgint64(&buf);
 	if (s->nvotes < 0)
@@ -562,26 +499,28 @@ one_coin_finalfn(PG_FUNCTION_ARGS)
 	LabelDist  *ld;
 	double	   *score;
 	double		best;
+	int32		n;
 	int32		i;
 
 	(void) labeling_agg_context(fcinfo, "one_coin_finalfn");
 	if (s == NULL || s->nvotes == 0)
 		PG_RETURN_NULL();
 	set = s->set;
-	score = palloc(sizeof(double) * set->nlabels);
-	for (i = 0; i < set->nlabels; i++)
+	n = LABEL_SET_SIZE(set);
+	score = palloc(sizeof(double) * n);
+	for (i = 0; i < n; i++)
 		score[i] = int128_to_double(s->score[i]) / POSTERIOR_SCALE;
 	best = score[0];
-	for (i = 1; i < set->nlabels; i++)
+	for (i = 1; i < n; i++)
 		best = Max(best, score[i]);
-	items = palloc(sizeof(LabelMass) * set->nlabels);
-	for (i = 0; i < set->nlabels; i++)
+	items = palloc(sizeof(LabelMass) * n);
+	for (i = 0; i < n; i++)
 	{
-		items[i].label = set->labels[i];
-		items[i].len = set->lens[i];
+		items[i].label = LD_LABEL(set->labels, i);
+		items[i].len = strlen(items[i].label);
 		items[i].mass = exp(score[i] - best);
 	}
-	ld = label_dist_build(items, set->nlabels, true);
+	ld = label_dist_build(items, n, true);
 	if (ld == NULL)
 		elog(ERROR, "one-coin posterior has no mass");
 	PG_RETURN_LABEL_DIST_P(ld);

@@ -71,37 +71,40 @@ CREATE FUNCTION @extschema@.accuracy_bound(q double precision, correct bigint, a
 COMMENT ON FUNCTION @extschema@.accuracy_bound(double precision, bigint, bigint, double precision, double precision) IS
 	'q-quantile of the Beta posterior of an accuracy after correct of answered, from a Beta(prior_correct, prior_wrong) prior';
 
+-- The state shared by repeated_key and median: a list of 8-byte values
+-- (C, live_values.c)
+-- not STRICT: must handle a NULL state on either side
+CREATE FUNCTION @extschema@.live_values_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'live_values_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION @extschema@.live_values_serialize(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'live_values_serialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION @extschema@.live_values_deserialize(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'live_values_deserialize'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.live_values_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION @extschema@.live_values_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION @extschema@.live_values_deserialize(bytea, internal) IS 'aggregate deserialize function';
+
 -- repeated_key(key): the smallest key occurring twice in a group (C, live_repeat.c)
 -- not STRICT: NULL keys are skipped inside
 CREATE FUNCTION @extschema@.repeated_key_transfn(internal, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME', 'repeated_key_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
--- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.repeated_key_combine(internal, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'repeated_key_combine'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.repeated_key_serialize(internal) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'repeated_key_serialize'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.repeated_key_deserialize(bytea, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'repeated_key_deserialize'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: a NULL state (no keys) gives NULL
 CREATE FUNCTION @extschema@.repeated_key_finalfn(internal) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'repeated_key_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.repeated_key_transfn(internal, bigint) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.repeated_key_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.repeated_key_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.repeated_key_deserialize(bytea, internal) IS 'aggregate deserialize function';
 COMMENT ON FUNCTION @extschema@.repeated_key_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.repeated_key(key bigint) (
 	SFUNC = @extschema@.repeated_key_transfn, STYPE = internal, SSPACE = 128,
 	FINALFUNC = @extschema@.repeated_key_finalfn,
-	COMBINEFUNC = @extschema@.repeated_key_combine,
-	SERIALFUNC = @extschema@.repeated_key_serialize,
-	DESERIALFUNC = @extschema@.repeated_key_deserialize,
+	COMBINEFUNC = @extschema@.live_values_combine,
+	SERIALFUNC = @extschema@.live_values_serialize,
+	DESERIALFUNC = @extschema@.live_values_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.repeated_key(bigint) IS
@@ -112,32 +115,19 @@ COMMENT ON AGGREGATE @extschema@.repeated_key(bigint) IS
 CREATE FUNCTION @extschema@.median_transfn(internal, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'median_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
--- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.median_combine(internal, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'median_combine'
-	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.median_serialize(internal) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'median_serialize'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.median_deserialize(bytea, internal) RETURNS internal
-	AS 'MODULE_PATHNAME', 'median_deserialize'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: a NULL state (no values) gives NULL
 CREATE FUNCTION @extschema@.median_finalfn(internal) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'median_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION @extschema@.median_transfn(internal, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.median_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.median_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.median_deserialize(bytea, internal) IS 'aggregate deserialize function';
 COMMENT ON FUNCTION @extschema@.median_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.median(x double precision) (
 	SFUNC = @extschema@.median_transfn, STYPE = internal, SSPACE = 128,
 	FINALFUNC = @extschema@.median_finalfn,
-	COMBINEFUNC = @extschema@.median_combine,
-	SERIALFUNC = @extschema@.median_serialize,
-	DESERIALFUNC = @extschema@.median_deserialize,
+	COMBINEFUNC = @extschema@.live_values_combine,
+	SERIALFUNC = @extschema@.live_values_serialize,
+	DESERIALFUNC = @extschema@.live_values_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.median(double precision) IS

@@ -47,7 +47,7 @@ COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
 -- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_lock_workers(p_projects bigint[], p_workers bigint[])
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -73,7 +73,7 @@ COMMENT ON FUNCTION @extschema@.live_lock_workers(bigint[], bigint[]) IS
 -- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers bigint[])
 	RETURNS TABLE (project_id bigint, worker_id bigint)
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -143,7 +143,7 @@ COMMENT ON FUNCTION @extschema@.live_worker_stats(bigint[], bigint[]) IS
 -- not STRICT: a NULL array means no events
 CREATE FUNCTION @extschema@.live_notify_events(p_events bigint[])
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -170,7 +170,7 @@ COMMENT ON FUNCTION @extschema@.live_notify_events(bigint[]) IS
 -- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_qc(p_projects bigint[], p_workers bigint[], p_metrics text[])
 	RETURNS TABLE (project_id bigint, worker_id bigint)
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -283,7 +283,7 @@ COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
 -- not STRICT: NULL arrays mean no tasks (and nothing to check)
 CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -460,7 +460,7 @@ COMMENT ON VIEW @extschema@.live_worker_agreement IS
 -- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_agreement(p_projects bigint[], p_workers bigint[])
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -489,7 +489,7 @@ COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
 CREATE FUNCTION @extschema@.live_update(p_tasks bigint[], p_projects bigint[], p_workers bigint[],
 		p_new_tasks bigint[], p_qc boolean, p_cascade boolean, p_agreement boolean)
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -545,14 +545,24 @@ COMMENT ON FUNCTION @extschema@.live_update(bigint[], bigint[], bigint[], bigint
 -- not STRICT: called only with a project id
 CREATE FUNCTION @extschema@.live_update_project(p_project bigint, p_qc boolean)
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_generic_plan
+	SET enable_nestloop = on
+	SET enable_sort = on
+	SET jit = off
 	AS $$
 DECLARE
 	v_tasks bigint[];
 	v_projects bigint[];
 	v_workers bigint[];
+	v_work_mem text;
 BEGIN
+	v_work_mem := @extschema@.live_bulk_mode(
+		(SELECT count(*) FROM @extschema@.judgments j
+		 JOIN @extschema@.tasks t ON t.task_id = j.task_id
+		 WHERE t.project_id = p_project),
+		'@extschema@.judgments'::regclass);
 	SELECT array_agg(t.task_id ORDER BY t.task_id) INTO v_tasks
 	FROM @extschema@.tasks t WHERE t.project_id = p_project;
 	SELECT array_agg(p_project), array_agg(x.worker_id) INTO v_projects, v_workers
@@ -565,6 +575,7 @@ BEGIN
 		  WHERE ws.project_id = p_project) x;
 	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
 									p_qc, true, true);
+	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.live_update_project(bigint, boolean) IS
@@ -572,7 +583,7 @@ COMMENT ON FUNCTION @extschema@.live_update_project(bigint, boolean) IS
 
 CREATE FUNCTION @extschema@.rebuild(project_id bigint)
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE STRICT
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -594,19 +605,30 @@ COMMENT ON FUNCTION @extschema@.rebuild(bigint) IS
 -- extension was created) has statistics that make a nested loop look
 -- cheap where a hash join is right.  ANALYZE needs the table owner, so this
 -- function runs as the extension owner; it takes no input and analyzes only
--- the extension's own tables.
+-- the extension's own tables, those that grew well past their statistics.
 CREATE FUNCTION @extschema@.live_analyze()
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 	AS $$
+DECLARE
+	v_table regclass;
 BEGIN
-	ANALYZE @extschema@.judgments, @extschema@.tasks, @extschema@.golden_labels,
-			@extschema@.task_state, @extschema@.worker_state;
+	-- a table whose file grew past twice what its statistics describe
+	FOR v_table IN
+		SELECT c.oid FROM pg_class c
+		WHERE c.oid = ANY (ARRAY['@extschema@.judgments', '@extschema@.tasks',
+								 '@extschema@.golden_labels', '@extschema@.task_state',
+								 '@extschema@.worker_state']::regclass[])
+		  AND pg_relation_size(c.oid) / current_setting('block_size')::bigint > 2 * c.relpages + 8
+		ORDER BY c.oid
+	LOOP
+		EXECUTE format('ANALYZE %s', v_table);
+	END LOOP;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.live_analyze() IS
-	'internal: ANALYZE the tables the live functions read, after a bulk write (runs as the extension owner)';
+	'internal: ANALYZE the tables the live functions read whose statistics are stale (runs as the extension owner)';
 
 -- Bulk mode for a statement of p_rows rows written into p_table.  From 1000
 -- rows on, every query of the statement is planned for the real sizes of
@@ -622,7 +644,7 @@ COMMENT ON FUNCTION @extschema@.live_analyze() IS
 -- not STRICT: called only with a row count and a table
 CREATE FUNCTION @extschema@.live_bulk_mode(p_rows bigint, p_table regclass)
 	RETURNS text
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -649,7 +671,7 @@ COMMENT ON FUNCTION @extschema@.live_bulk_mode(bigint, regclass) IS
 -- not STRICT: NULL means work_mem was not changed
 CREATE FUNCTION @extschema@.live_bulk_mode_end(p_work_mem text)
 	RETURNS void
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -672,7 +694,7 @@ CREATE FUNCTION @extschema@.live_check_judgment(p_judgment_id bigint, p_task_id 
 		p_worker_id bigint, p_label text, p_score double precision, p_version integer,
 		p_assignment_id bigint, p_check_assignment boolean)
 	RETURNS void
-	LANGUAGE plpgsql STABLE
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -737,7 +759,7 @@ COMMENT ON FUNCTION @extschema@.live_check_judgment(bigint, bigint, bigint, text
 
 CREATE FUNCTION @extschema@.judgments_after_insert()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
@@ -746,53 +768,74 @@ CREATE FUNCTION @extschema@.judgments_after_insert()
 	AS $$
 DECLARE
 	r record;
+	v_rows bigint;
+	v_scores bigint;
+	v_assignments bigint;
+	v_distinct_assignments bigint;
 	v_tasks bigint[];
+	v_task_projects bigint[];
 	v_projects bigint[];
 	v_workers bigint[];
-	v_assignments bigint;
-	v_submitted bigint;
 	v_work_mem text;
 BEGIN
-	v_work_mem := @extschema@.live_bulk_mode((SELECT count(*) FROM new_rows),
-											 '@extschema@.judgments'::regclass);
+	SELECT count(*), count(n.score), count(n.assignment_id) INTO v_rows, v_scores, v_assignments
+	FROM new_rows n;
+	IF v_rows = 0 THEN
+		RETURN NULL;
+	END IF;
+	v_work_mem := @extschema@.live_bulk_mode(v_rows, '@extschema@.judgments'::regclass);
 
-	-- one pass finds the first row breaking a rule checked without locks
+	-- the first row (in judgment_id order) breaking a rule checked without
+	-- locks; the score and assignment rules only when some row has one
 	SELECT n.* INTO r
 	FROM new_rows n
 	JOIN @extschema@.tasks t ON t.task_id = n.task_id
 	JOIN @extschema@.projects p ON p.project_id = t.project_id
-	JOIN @extschema@.workers w ON w.worker_id = n.worker_id
 	LEFT JOIN (SELECT pl.project_id, l.label
 			   FROM @extschema@.projects pl, unnest(pl.labels) AS l(label)) al
 	  ON al.project_id = t.project_id AND al.label = n.label
-	LEFT JOIN @extschema@.assignments a ON a.assignment_id = n.assignment_id
 	WHERE p.kind <> 'classification'
 	   OR al.label IS NULL
-	   OR (n.score IS NOT NULL AND w.kind <> 'model')
 	   OR n.guidelines_version > p.guidelines_version
-	   OR (n.assignment_id IS NOT NULL
-		   AND (a.task_id <> n.task_id OR a.worker_id <> n.worker_id OR a.state <> 'issued'))
 	ORDER BY n.judgment_id
 	LIMIT 1;
+	IF NOT FOUND AND v_scores > 0 THEN
+		SELECT n.* INTO r
+		FROM new_rows n JOIN @extschema@.workers w ON w.worker_id = n.worker_id
+		WHERE n.score IS NOT NULL AND w.kind <> 'model'
+		ORDER BY n.judgment_id
+		LIMIT 1;
+	END IF;
+	IF NOT FOUND AND v_assignments > 0 THEN
+		SELECT n.* INTO r
+		FROM new_rows n JOIN @extschema@.assignments a ON a.assignment_id = n.assignment_id
+		WHERE a.task_id <> n.task_id OR a.worker_id <> n.worker_id OR a.state <> 'issued'
+		ORDER BY n.judgment_id
+		LIMIT 1;
+	END IF;
 	IF FOUND THEN
 		PERFORM @extschema@.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
 												r.score, r.guidelines_version, r.assignment_id, true);
 		RAISE EXCEPTION 'judgment % breaks a rule', r.judgment_id;	-- not reached
 	END IF;
 
+	-- the tasks, and the (project, worker) pairs, of the new judgments
 	SELECT array_agg(x.task_id) INTO v_tasks FROM (SELECT DISTINCT n.task_id FROM new_rows n) x;
-	IF v_tasks IS NULL THEN
-		RETURN NULL;			-- no rows
+	SELECT array_agg(DISTINCT t.project_id) INTO v_task_projects
+	FROM @extschema@.tasks t WHERE t.task_id = ANY (v_tasks);
+	IF cardinality(v_task_projects) = 1 THEN
+		SELECT array_agg(v_task_projects[1]), array_agg(x.worker_id) INTO v_projects, v_workers
+		FROM (SELECT DISTINCT n.worker_id FROM new_rows n) x;
+	ELSE
+		SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
+		FROM (SELECT DISTINCT t.project_id, n.worker_id
+			  FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id) x;
 	END IF;
-	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
-	FROM (SELECT DISTINCT t.project_id, n.worker_id
-		  FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id) x;
 
 	-- the assignments named are submitted now, each once
-	SELECT count(DISTINCT n.assignment_id), count(n.assignment_id) INTO v_assignments, v_submitted
-	FROM new_rows n;
-	IF v_submitted > 0 THEN
-		IF v_submitted <> v_assignments THEN
+	IF v_assignments > 0 THEN
+		SELECT count(DISTINCT n.assignment_id) INTO v_distinct_assignments FROM new_rows n;
+		IF v_distinct_assignments <> v_assignments THEN
 			RAISE EXCEPTION 'an assignment is submitted twice in one statement'
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
 					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id';
@@ -804,8 +847,8 @@ BEGIN
 			WHERE a.assignment_id = n.assignment_id AND a.state = 'issued'
 			RETURNING a.assignment_id
 		)
-		SELECT count(*) INTO v_submitted FROM s;
-		IF v_submitted <> v_assignments THEN
+		SELECT count(*) INTO v_distinct_assignments FROM s;
+		IF v_distinct_assignments <> v_assignments THEN
 			RAISE EXCEPTION 'an assignment was submitted or closed concurrently'
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
 					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id';
@@ -823,7 +866,7 @@ COMMENT ON FUNCTION @extschema@.judgments_after_insert() IS
 
 CREATE FUNCTION @extschema@.judgments_after_update()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
@@ -878,7 +921,7 @@ COMMENT ON FUNCTION @extschema@.judgments_after_update() IS
 
 CREATE FUNCTION @extschema@.judgments_after_delete()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
@@ -911,7 +954,7 @@ COMMENT ON FUNCTION @extschema@.judgments_after_delete() IS
 
 CREATE FUNCTION @extschema@.judgments_after_truncate()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -944,7 +987,7 @@ CREATE TRIGGER judgments_live_truncate AFTER TRUNCATE ON @extschema@.judgments
 
 CREATE FUNCTION @extschema@.tasks_after_insert()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -960,7 +1003,7 @@ COMMENT ON FUNCTION @extschema@.tasks_after_insert() IS
 
 CREATE FUNCTION @extschema@.tasks_after_update()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -1001,7 +1044,7 @@ CREATE TRIGGER tasks_live_update AFTER UPDATE ON @extschema@.tasks
 -- golden labels: validate, then recompute the golden tasks and their judges
 CREATE FUNCTION @extschema@.golden_labels_after_change()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
@@ -1089,7 +1132,7 @@ CREATE TRIGGER golden_labels_live_delete AFTER DELETE ON @extschema@.golden_labe
 -- workers: a ban on the account (workers.status) applies in every project
 CREATE FUNCTION @extschema@.workers_after_update()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -1136,7 +1179,7 @@ CREATE TRIGGER workers_live_update AFTER UPDATE ON @extschema@.workers
 -- a label in use cannot be removed; the kind cannot change once answered
 CREATE FUNCTION @extschema@.projects_before_write()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -1212,7 +1255,7 @@ COMMENT ON FUNCTION @extschema@.projects_before_write() IS
 
 CREATE FUNCTION @extschema@.projects_after_write()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
@@ -1242,7 +1285,7 @@ CREATE TRIGGER projects_live AFTER INSERT OR UPDATE ON @extschema@.projects
 -- comparisons: both items are tasks of one side-by-side project
 CREATE FUNCTION @extschema@.comparisons_after_write()
 	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
@@ -1362,7 +1405,7 @@ CREATE TRIGGER comparisons_live_update AFTER UPDATE ON @extschema@.comparisons
 CREATE FUNCTION @extschema@.set_worker_status(project_id bigint, worker_id bigint, status text,
 		reason text DEFAULT NULL)
 	RETURNS @extschema@.qc_events
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE

@@ -26,7 +26,7 @@ COMMENT ON FUNCTION @extschema@.refresh_methods() IS
 -- not STRICT: method NULL means the project's refresh_method
 CREATE FUNCTION @extschema@.refresh(project_id bigint, method text DEFAULT NULL)
 	RETURNS @extschema@.refresh_runs
-	LANGUAGE plpgsql VOLATILE
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	SET plan_cache_mode = force_generic_plan
 	SET enable_nestloop = on
