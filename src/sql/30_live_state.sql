@@ -864,7 +864,10 @@ $$;
 COMMENT ON FUNCTION @extschema@.judgments_after_insert() IS
 	'trigger: validate new judgments, then update task_state and worker_state, apply rules, NOTIFY';
 
-CREATE FUNCTION @extschema@.judgments_after_update()
+-- UPDATE or DELETE of judgments.  An update may change the label, the
+-- score, the guidelines version, the time or created_at, never the keys, so
+-- the old rows name the tasks and workers to recompute in both cases.
+CREATE FUNCTION @extschema@.judgments_after_change()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -880,61 +883,32 @@ DECLARE
 	v_workers bigint[];
 	v_work_mem text;
 BEGIN
-	v_work_mem := @extschema@.live_bulk_mode((SELECT count(*) FROM new_rows),
-											 '@extschema@.judgments'::regclass);
-	SELECT o.judgment_id INTO r
-	FROM old_rows o JOIN new_rows n ON n.judgment_id = o.judgment_id
-	WHERE n.task_id <> o.task_id OR n.worker_id <> o.worker_id
-	   OR n.assignment_id IS DISTINCT FROM o.assignment_id
-	LIMIT 1;
-	IF FOUND THEN
-		RAISE EXCEPTION 'the task, worker and assignment of a judgment cannot change'
-			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_keys_immutable',
-				  SCHEMA = '@extschema@', TABLE = 'judgments',
-				  DETAIL = format('Judgment %s was updated.', r.judgment_id),
-				  HINT = 'Delete the judgment and insert a new one.';
+	IF TG_OP = 'UPDATE' THEN
+		SELECT o.judgment_id INTO r
+		FROM old_rows o JOIN new_rows n ON n.judgment_id = o.judgment_id
+		WHERE n.task_id <> o.task_id OR n.worker_id <> o.worker_id
+		   OR n.assignment_id IS DISTINCT FROM o.assignment_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'the task, worker and assignment of a judgment cannot change'
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_keys_immutable',
+					  SCHEMA = '@extschema@', TABLE = 'judgments',
+					  DETAIL = format('Judgment %s was updated.', r.judgment_id),
+					  HINT = 'Delete the judgment and insert a new one.';
+		END IF;
+		FOR r IN
+			SELECT n.* FROM new_rows n JOIN old_rows o ON o.judgment_id = n.judgment_id
+			WHERE n.label <> o.label OR n.score IS DISTINCT FROM o.score
+			   OR n.guidelines_version IS DISTINCT FROM o.guidelines_version
+			ORDER BY n.judgment_id
+		LOOP
+			PERFORM @extschema@.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
+													r.score, r.guidelines_version, r.assignment_id,
+													false);
+		END LOOP;
 	END IF;
-	FOR r IN
-		SELECT n.* FROM new_rows n JOIN old_rows o ON o.judgment_id = n.judgment_id
-		WHERE n.label <> o.label OR n.score IS DISTINCT FROM o.score
-		   OR n.guidelines_version IS DISTINCT FROM o.guidelines_version
-		ORDER BY n.judgment_id
-	LOOP
-		PERFORM @extschema@.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
-												r.score, r.guidelines_version, r.assignment_id, false);
-	END LOOP;
 
-	SELECT array_agg(DISTINCT n.task_id) INTO v_tasks FROM new_rows n;
-	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
-	FROM (SELECT DISTINCT t.project_id, n.worker_id
-		  FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id) x;
-	IF v_tasks IS NOT NULL THEN
-		PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
-										true, false, true);
-	END IF;
-	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
-	RETURN NULL;
-END
-$$;
-COMMENT ON FUNCTION @extschema@.judgments_after_update() IS
-	'trigger: validate changed judgments (keys are immutable), then update the live state';
-
-CREATE FUNCTION @extschema@.judgments_after_delete()
-	RETURNS trigger
-	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	SET plan_cache_mode = force_generic_plan
-	SET enable_nestloop = on
-	SET enable_sort = on
-	SET jit = off
-	AS $$
-DECLARE
-	v_tasks bigint[];
-	v_projects bigint[];
-	v_workers bigint[];
-	v_work_mem text;
-BEGIN
-	SELECT array_agg(DISTINCT o.task_id) INTO v_tasks FROM old_rows o;
+	SELECT array_agg(x.task_id) INTO v_tasks FROM (SELECT DISTINCT o.task_id FROM old_rows o) x;
 	IF v_tasks IS NULL THEN
 		RETURN NULL;
 	END IF;
@@ -949,8 +923,8 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.judgments_after_delete() IS
-	'trigger: update the live state after judgments are deleted';
+COMMENT ON FUNCTION @extschema@.judgments_after_change() IS
+	'trigger: after UPDATE (keys are immutable, changed rows are validated) or DELETE, update the live state';
 
 CREATE FUNCTION @extschema@.judgments_after_truncate()
 	RETURNS trigger
@@ -974,10 +948,10 @@ CREATE TRIGGER judgments_live_insert AFTER INSERT ON @extschema@.judgments
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_insert();
 CREATE TRIGGER judgments_live_update AFTER UPDATE ON @extschema@.judgments
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_update();
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_change();
 CREATE TRIGGER judgments_live_delete AFTER DELETE ON @extschema@.judgments
 	REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_delete();
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_change();
 CREATE TRIGGER judgments_live_truncate AFTER TRUNCATE ON @extschema@.judgments
 	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_truncate();
 
