@@ -1,0 +1,599 @@
+/*-------------------------------------------------------------------------
+ *
+ * bt_fit.c
+ *	  The Bradley-Terry-Davidson fit of bt_rank.
+ *
+ *	  Model.  Item i has a score theta_i (log-strength).  A comparison of a
+ *	  and b ends in a win of a, a win of b or a tie with probabilities
+ *	  proportional to e^theta_a, e^theta_b and nu * e^((theta_a+theta_b)/2)
+ *	  (Davidson 1970; nu = 0 is plain Bradley-Terry).  With ties => 'ignore'
+ *	  ties are dropped and nu = 0.
+ *
+ *	  Prior.  Every item gets `prior` virtual wins and `prior` virtual losses
+ *	  against a reference item of score 0, i.e. the log-prior
+ *	  prior * (log sigma(theta) + log sigma(-theta)).  It keeps items that
+ *	  never lost or never won finite, anchors every component of the
+ *	  comparison graph at the reference score, and is weak (default 1: one
+ *	  virtual win and one virtual loss).  When ties are modelled, log(nu)
+ *	  gets BT_TIE_PRIOR virtual ties and as many virtual decisive games
+ *	  between two equal items, so that data made only of ties stays finite.
+ *
+ *	  Methods.  'newton': Newton's method on the (concave) log-posterior in
+ *	  (theta, log nu), with the exact Hessian, solved by preconditioned
+ *	  conjugate gradients (bt_solve.c) and an Armijo backtracking line
+ *	  search.  'mm': Hunter's (2004) minorise-maximise iteration, with the
+ *	  prior as games against the reference item; with prior 0 it is exactly
+ *	  Crowd-Kit's BradleyTerry iteration (strengths renormalised to sum 1 at
+ *	  every step).  Both stop when no score moved by tol or more, or at
+ *	  max_iter iterations.
+ *
+ * IDENTIFICATION
+ *	  src/bt_fit.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "bradley_terry.h"
+
+void
+bt_fit_options_default(BtFitOptions *o, bool noisy)
+{
+	o->method = BT_METHOD_NEWTON;
+	o->ties = BT_TIES_DAVIDSON;
+	o->prior = BT_DEFAULT_PRIOR;
+	o->max_iter = noisy ? BT_DEFAULT_EM_ITER : BT_DEFAULT_NEWTON_ITER;
+	o->tol = noisy ? BT_DEFAULT_EM_TOL : BT_DEFAULT_TOL;
+	o->noisy = noisy;
+}
+
+static inline double
+log_sigmoid(double z)
+{
+	return z >= 0.0 ? -log1p(exp(-z)) : z - log1p(exp(z));
+}
+
+static inline double
+sigmoid(double z)
+{
+	if (z >= 0.0)
+		return 1.0 / (1.0 + exp(-z));
+	else
+	{
+		double		e = exp(z);
+
+		return e / (1.0 + e);
+	}
+}
+
+/* log(x/s), log(1/(x s)), log(nu/s) for d = theta_a - theta_b, see bt_probs */
+static inline double
+bt_log_s(double d, double nu, double *h)
+{
+	double		hh = d * 0.5;
+	double		x;
+
+	if (hh > 350.0)
+		hh = 350.0;
+	else if (hh < -350.0)
+		hh = -350.0;
+	x = exp(hh);
+	*h = hh;
+	return log(x + 1.0 / x + nu);
+}
+
+/* The log-posterior at x (scores, then log nu when has_eta). */
+double
+bt_objective(const BtObjective *obj, const double *x)
+{
+	const BtPairs *p = obj->pairs;
+	int32		n = p->nitems;
+	double		eta = obj->has_eta ? x[n] : 0.0;
+	double		nu = obj->has_eta ? exp(eta) : 0.0;
+	double		f = 0.0;
+	int32		i;
+
+	for (i = 0; i < p->npairs; i++)
+	{
+		double		h,
+					ls;
+
+		if (p->wa[i] + p->wb[i] + p->t[i] <= 0.0)
+			continue;
+		ls = bt_log_s(x[p->a[i]] - x[p->b[i]], nu, &h);
+		f += p->wa[i] * (h - ls) + p->wb[i] * (-h - ls);
+		if (p->t[i] > 0.0)
+			f += p->t[i] * (eta - ls);
+	}
+	if (obj->prior > 0.0)
+		for (i = 0; i < n; i++)
+			f += obj->prior * (log_sigmoid(x[i]) + log_sigmoid(-x[i]));
+	if (obj->has_eta && obj->eta_prior)
+		f += BT_TIE_PRIOR * (eta + M_LN2 - 2.0 * log(2.0 + nu));
+	return f;
+}
+
+/*
+ * Gradient of the log-posterior into g; when sys is given, also the
+ * information matrix J (negative Hessian) at x.  Returns max |g|.
+ */
+static double
+bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys)
+{
+	const BtPairs *p = obj->pairs;
+	int32		n = p->nitems;
+	bool		has_eta = obj->has_eta;
+	double		nu = has_eta ? exp(x[n]) : 0.0;
+	double		geta = 0.0;
+	double		jeta = 0.0;
+	double		gmax = 0.0;
+	int32		i;
+
+	memset(g, 0, sizeof(double) * n);
+	if (sys)
+		memset(sys->diag, 0, sizeof(double) * n);
+	for (i = 0; i < p->npairs; i++)
+	{
+		int32		a = p->a[i];
+		int32		b = p->b[i];
+		double		cnt = p->wa[i] + p->wb[i] + p->t[i];
+		double		pa,
+					pb,
+					pt,
+					ma,
+					mb;
+
+		if (cnt <= 0.0)
+		{
+			if (sys)
+			{
+				sys->w[i] = 0.0;
+				if (has_eta)
+					sys->ea[i] = sys->eb[i] = 0.0;
+			}
+			continue;
+		}
+		bt_probs(x[a] - x[b], nu, &pa, &pb, &pt);
+		ma = pa + 0.5 * pt;
+		mb = pb + 0.5 * pt;
+		g[a] += p->wa[i] + 0.5 * p->t[i] - cnt * ma;
+		g[b] += p->wb[i] + 0.5 * p->t[i] - cnt * mb;
+		if (has_eta)
+			geta += p->t[i] - cnt * pt;
+		if (sys)
+		{
+			double		w = cnt * (pa * pb + 0.25 * pt * (1.0 - pt));
+
+			sys->w[i] = w;
+			sys->diag[a] += w;
+			sys->diag[b] += w;
+			if (has_eta)
+			{
+				sys->ea[i] = cnt * pt * (0.5 - ma);
+				sys->eb[i] = cnt * pt * (0.5 - mb);
+				jeta += cnt * pt * (1.0 - pt);
+			}
+		}
+	}
+	for (i = 0; i < n; i++)
+	{
+		if (obj->prior > 0.0)
+		{
+			double		sg = sigmoid(x[i]);
+
+			g[i] += obj->prior * (1.0 - 2.0 * sg);
+			if (sys)
+			{
+				double		pi = 2.0 * obj->prior * sg * (1.0 - sg);
+
+				sys->prior_info[i] = pi;
+				sys->diag[i] += pi;
+			}
+		}
+		else if (sys)
+			sys->prior_info[i] = 0.0;
+		gmax = Max(gmax, fabs(g[i]));
+	}
+	if (has_eta)
+	{
+		if (obj->eta_prior)
+		{
+			geta += BT_TIE_PRIOR * (2.0 - nu) / (2.0 + nu);
+			jeta += BT_TIE_PRIOR * 4.0 * nu / ((2.0 + nu) * (2.0 + nu));
+		}
+		g[n] = geta;
+		if (sys)
+			sys->diag[n] = jeta;
+		gmax = Max(gmax, fabs(geta));
+	}
+	return gmax;
+}
+
+/* Gradient of the log-posterior; returns max |g|. */
+double
+bt_gradient(const BtObjective *obj, const double *x, double *g)
+{
+	return bt_eval(obj, x, g, NULL);
+}
+
+/* The component layout of a system (computed once per fit). */
+static void
+bt_system_layout(BtSystem *s, const BtPairs *p, int32 *component, int32 ncomp)
+{
+	int32		n = p->nitems;
+	int32	   *start = bt_alloc0(sizeof(int32) * (ncomp + 2));
+	int32	   *members = bt_alloc(sizeof(int32) * Max(n, 1));
+	int32	   *local = bt_alloc(sizeof(int32) * Max(n, 1));
+	int32	   *fill = bt_alloc(sizeof(int32) * (ncomp + 2));
+	int32		i;
+
+	for (i = 0; i < n; i++)
+		start[component[i] + 1]++;
+	start[1] = 0;
+	for (i = 1; i <= ncomp; i++)
+		start[i + 1] += start[i];
+	memcpy(fill, start, sizeof(int32) * (ncomp + 2));
+	for (i = 0; i < n; i++)
+	{
+		int32		c = component[i];
+
+		local[i] = fill[c] - start[c];
+		members[fill[c]++] = i;
+	}
+	pfree(fill);
+	s->component = component;
+	s->ncomponents = ncomp;
+	s->comp_start = start;
+	s->members = members;
+	s->local = local;
+}
+
+static void
+bt_system_alloc(BtSystem *s, const BtPairs *p, bool has_eta)
+{
+	Size		np = Max(p->npairs, 1);
+
+	s->pairs = p;
+	s->has_eta = has_eta;
+	s->n = p->nitems + (has_eta ? 1 : 0);
+	s->diag = bt_alloc(sizeof(double) * (p->nitems + 1));
+	s->prior_info = bt_alloc(sizeof(double) * Max(p->nitems, 1));
+	s->w = bt_alloc(sizeof(double) * np);
+	s->ea = has_eta ? bt_alloc(sizeof(double) * np) : NULL;
+	s->eb = has_eta ? bt_alloc(sizeof(double) * np) : NULL;
+}
+
+/* out = J v, the information matrix at x times v (for gradient checks). */
+void
+bt_hessian_vector(const BtObjective *obj, const double *x, const double *v, double *out)
+{
+	BtSystem	s;
+	double	   *g = palloc(sizeof(double) * (obj->pairs->nitems + 1));
+
+	memset(&s, 0, sizeof(s));
+	bt_system_alloc(&s, obj->pairs, obj->has_eta);
+	(void) bt_eval(obj, x, g, &s);
+	bt_system_matvec(&s, v, out);
+	pfree(g);
+	pfree(s.diag);
+	pfree(s.prior_info);
+	pfree(s.w);
+	if (s.ea)
+	{
+		pfree(s.ea);
+		pfree(s.eb);
+	}
+}
+
+BtFit *
+bt_fit_alloc(int32 nitems, int32 nworkers)
+{
+	BtFit	   *f = palloc0(sizeof(BtFit));
+	Size		n = Max(nitems, 1);
+
+	f->nitems = nitems;
+	f->nworkers = nworkers;
+	f->theta = bt_alloc0(sizeof(double) * n);
+	f->se = bt_alloc0(sizeof(double) * n);
+	f->component = bt_alloc0(sizeof(int32) * n);
+	if (nworkers > 0)
+	{
+		f->reliability = bt_alloc0(sizeof(double) * nworkers);
+		f->noise = bt_alloc0(sizeof(double) * BT_NOUTCOMES * nworkers);
+	}
+	return f;
+}
+
+/* Whether ties are modelled on this pair table: Davidson and any tie seen. */
+bool
+bt_ties_modelled(const BtPairs *p, BtTies ties)
+{
+	int32		i;
+
+	if (ties != BT_TIES_DAVIDSON)
+		return false;
+	for (i = 0; i < p->npairs; i++)
+		if (p->t[i] > 0.0)
+			return true;
+	return false;
+}
+
+/* Starting log(nu): the tie share, with the tie prior, as if all were equal. */
+static double
+bt_initial_eta(const BtPairs *p)
+{
+	double		tot = 0.0,
+				ties = 0.0;
+	int32		i;
+
+	for (i = 0; i < p->npairs; i++)
+	{
+		tot += p->wa[i] + p->wb[i] + p->t[i];
+		ties += p->t[i];
+	}
+	return log(2.0 * (ties + BT_TIE_PRIOR) / (tot - ties + BT_TIE_PRIOR));
+}
+
+/* Newton's method with backtracking; x is updated in place. */
+static void
+bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
+		  double *x, BtFit *fit)
+{
+	int32		nx = sys->n;
+	double	   *g = bt_alloc(sizeof(double) * nx);
+	double	   *dx = bt_alloc(sizeof(double) * nx);
+	double	   *xt = bt_alloc(sizeof(double) * nx);
+	double		f = bt_objective(obj, x);
+	int32		steps = 0;
+
+	fit->converged = false;
+	while (steps < o->max_iter)
+	{
+		double		gnorm = 0.0,
+					slope = 0.0,
+					alpha = 1.0,
+					ft = f,
+					step = 0.0;
+		int32		i;
+		bool		accepted = false;
+
+		CHECK_FOR_INTERRUPTS();
+		(void) bt_eval(obj, x, g, sys);
+		for (i = 0; i < nx; i++)
+			gnorm += g[i] * g[i];
+		gnorm = sqrt(gnorm);
+		if (gnorm > 0.0)
+			(void) bt_system_solve(sys, g, dx, Max(Min(0.1, gnorm), 1e-12),
+								   Min(Max(2 * nx, 50), 1000));
+		else
+			memset(dx, 0, sizeof(double) * nx);
+		for (i = 0; i < nx; i++)
+			slope += g[i] * dx[i];
+
+		/*
+		 * slope / 2 is the increase Newton's step predicts; at rounding level
+		 * there is nothing left to gain.
+		 */
+		if (!(slope > 1e-15 * (1.0 + fabs(f))))
+		{
+			fit->converged = true;
+			break;
+		}
+		while (alpha > 1e-10)
+		{
+			for (i = 0; i < nx; i++)
+				xt[i] = x[i] + alpha * dx[i];
+			ft = bt_objective(obj, xt);
+			if (ft >= f + 1e-4 * alpha * slope)
+			{
+				accepted = true;
+				break;
+			}
+			alpha *= 0.5;
+		}
+		if (!accepted)
+			break;				/* not converged: no increase found */
+		for (i = 0; i < nx; i++)
+			step = Max(step, fabs(xt[i] - x[i]));
+		memcpy(x, xt, sizeof(double) * nx);
+		f = ft;
+		steps++;
+		if (step < o->tol)
+		{
+			fit->converged = true;
+			break;
+		}
+	}
+	fit->iterations = steps;
+	pfree(g);
+	pfree(dx);
+	pfree(xt);
+}
+
+/*
+ * Hunter's MM iteration (ties ignored).  Strengths p = e^theta; the prior
+ * adds `prior` wins and `prior` games against a reference of strength 1.
+ * With prior 0 the strengths are renormalised to sum 1 at every step, as
+ * Crowd-Kit does; items without wins then get strength 0 (score -Infinity).
+ */
+static void
+bt_mm(const BtPairs *p, const BtFitOptions *o, double *x, BtFit *fit)
+{
+	int32		n = p->nitems;
+	double		lambda = o->prior;
+	double	   *wins = bt_alloc0(sizeof(double) * Max(n, 1));
+	double	   *den = bt_alloc(sizeof(double) * Max(n, 1));
+	double	   *pw = bt_alloc(sizeof(double) * Max(n, 1));
+	int32		it,
+				i;
+
+	for (i = 0; i < p->npairs; i++)
+	{
+		wins[p->a[i]] += p->wa[i];
+		wins[p->b[i]] += p->wb[i];
+	}
+	for (i = 0; i < n; i++)
+		pw[i] = exp(x[i]);
+	fit->converged = false;
+	for (it = 1; it <= o->max_iter; it++)
+	{
+		double		change = 0.0;
+		double		sum = 0.0;
+
+		CHECK_FOR_INTERRUPTS();
+		for (i = 0; i < n; i++)
+			den[i] = lambda > 0.0 ? 2.0 * lambda / (pw[i] + 1.0) : 0.0;
+		for (i = 0; i < p->npairs; i++)
+		{
+			double		cnt = p->wa[i] + p->wb[i];
+			double		s = pw[p->a[i]] + pw[p->b[i]];
+			double		z;
+
+			if (cnt <= 0.0 || s <= 0.0)
+				continue;
+			z = cnt / s;
+			den[p->a[i]] += z;
+			den[p->b[i]] += z;
+		}
+		for (i = 0; i < n; i++)
+		{
+			double		num = wins[i] + lambda;
+
+			den[i] = (num > 0.0 && den[i] > 0.0) ? num / den[i] : 0.0;
+			sum += den[i];
+		}
+		if (lambda <= 0.0 && sum > 0.0)
+			for (i = 0; i < n; i++)
+				den[i] /= sum;
+		for (i = 0; i < n; i++)
+		{
+			double		d;
+
+			if (den[i] == pw[i])
+				continue;
+			if (den[i] <= 0.0 || pw[i] <= 0.0)
+				d = get_float8_infinity();
+			else
+				d = fabs(log(den[i]) - log(pw[i]));
+			change = Max(change, d);
+			pw[i] = den[i];
+		}
+		if (change < o->tol)
+		{
+			fit->converged = true;
+			break;
+		}
+	}
+	fit->iterations = Min(it, o->max_iter);
+	for (i = 0; i < n; i++)
+		x[i] = pw[i] > 0.0 ? log(pw[i]) : -get_float8_infinity();
+	pfree(wins);
+	pfree(den);
+	pfree(pw);
+}
+
+/*
+ * Fit the plain model on a pair table: Newton or MM per o->method, from x
+ * (warm start; else from zero).  x holds nitems scores and, when ties are
+ * modelled, log nu.  Fills iterations and converged; bt_fit_finish fills
+ * the rest.
+ */
+void
+bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm, BtFit *fit)
+{
+	int32		n = p->nitems;
+	bool		has_eta = bt_ties_modelled(p, o->ties);
+
+	if (!warm)
+	{
+		memset(x, 0, sizeof(double) * n);
+		if (has_eta)
+			x[n] = bt_initial_eta(p);
+	}
+	if (o->method == BT_METHOD_MM)
+		bt_mm(p, o, x, fit);
+	else
+	{
+		BtObjective obj = {p, o->prior, has_eta, has_eta};
+		BtSystem	sys;
+		int32	   *component = bt_alloc(sizeof(int32) * Max(n, 1));
+		int32		ncomp = bt_components(p, component);
+
+		memset(&sys, 0, sizeof(sys));
+		bt_system_alloc(&sys, p, has_eta);
+		bt_system_layout(&sys, p, component, ncomp);
+		bt_newton(&obj, &sys, o, x, fit);
+	}
+}
+
+/*
+ * Everything but the iteration itself: components, nu, the objective and
+ * its gradient at x, standard errors, and with prior 0 the Crowd-Kit
+ * normalisation (strengths summing to 1).
+ */
+void
+bt_fit_finish(const BtPairs *p, const BtFitOptions *o, const double *x, BtFit *fit)
+{
+	int32		n = p->nitems;
+	bool		has_eta = bt_ties_modelled(p, o->ties);
+	BtObjective obj = {p, o->prior, has_eta, has_eta};
+	BtSystem	sys;
+	double	   *g = bt_alloc(sizeof(double) * (n + 1));
+	int32		i;
+
+	fit->ncomponents = bt_components(p, fit->component);
+	fit->nu = has_eta ? exp(x[n]) : 0.0;
+	fit->log_posterior = bt_objective(&obj, x);
+	memset(&sys, 0, sizeof(sys));
+	bt_system_alloc(&sys, p, has_eta);
+	bt_system_layout(&sys, p, fit->component, fit->ncomponents);
+	fit->gradient_max = bt_eval(&obj, x, g, &sys);
+	memcpy(fit->theta, x, sizeof(double) * n);
+	if (o->prior > 0.0)
+		bt_system_standard_errors(&sys, fit->se);
+	else
+	{
+		double		mx = -get_float8_infinity();
+		double		sum = 0.0;
+
+		for (i = 0; i < n; i++)
+		{
+			fit->se[i] = get_float8_nan();
+			mx = Max(mx, fit->theta[i]);
+		}
+		if (isfinite(mx))
+		{
+			for (i = 0; i < n; i++)
+				sum += exp(fit->theta[i] - mx);
+			mx += log(sum);
+			for (i = 0; i < n; i++)
+				fit->theta[i] -= mx;
+		}
+	}
+	pfree(g);
+}
+
+/* Fit a canonical table with the given options. */
+BtFit *
+bt_fit_data(const BtData *d, const BtFitOptions *o)
+{
+	BtFit	   *fit = bt_fit_alloc(d->items.n, o->noisy ? d->workers.n : 0);
+
+	if (o->noisy)
+		bt_fit_noisy(d, o, fit);
+	else
+	{
+		BtPairs    *p = bt_pairs_from_data(d, o->ties == BT_TIES_DAVIDSON, NULL);
+		double	   *x = bt_alloc0(sizeof(double) * (d->items.n + 1));
+
+		bt_fit_plain(p, o, x, false, fit);
+		bt_fit_finish(p, o, x, fit);
+	}
+	return fit;
+}
