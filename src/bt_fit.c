@@ -72,78 +72,42 @@ sigmoid(double z)
 	}
 }
 
-/* log(x/s), log(1/(x s)), log(nu/s) for d = theta_a - theta_b, see bt_probs */
-static inline double
-bt_log_s(double d, double nu, double *h)
-{
-	double		hh = d * 0.5;
-	double		x;
-
-	if (hh > 350.0)
-		hh = 350.0;
-	else if (hh < -350.0)
-		hh = -350.0;
-	x = exp(hh);
-	*h = hh;
-	return log(x + 1.0 / x + nu);
-}
-
-/* The log-posterior at x (scores, then log nu when has_eta). */
-double
-bt_objective(const BtObjective *obj, const double *x)
-{
-	const BtPairs *p = obj->pairs;
-	int32		n = p->nitems;
-	double		eta = obj->has_eta ? x[n] : 0.0;
-	double		nu = obj->has_eta ? exp(eta) : 0.0;
-	double		f = 0.0;
-	int32		i;
-
-	for (i = 0; i < p->npairs; i++)
-	{
-		double		h,
-					ls;
-
-		if (p->wa[i] + p->wb[i] + p->t[i] <= 0.0)
-			continue;
-		ls = bt_log_s(x[p->a[i]] - x[p->b[i]], nu, &h);
-		f += p->wa[i] * (h - ls) + p->wb[i] * (-h - ls);
-		if (p->t[i] > 0.0)
-			f += p->t[i] * (eta - ls);
-	}
-	if (obj->prior > 0.0)
-		for (i = 0; i < n; i++)
-			f += obj->prior * (log_sigmoid(x[i]) + log_sigmoid(-x[i]));
-	if (obj->has_eta && obj->eta_prior)
-		f += BT_TIE_PRIOR * (eta + M_LN2 - 2.0 * log(2.0 + nu));
-	return f;
-}
-
 /*
- * Gradient of the log-posterior into g; when sys is given, also the
- * information matrix J (negative Hessian) at x.  Returns max |g|.
+ * One pass over the pairs at x: the log-posterior into *f (when f is not
+ * NULL), its gradient into g (when g is not NULL) and the information
+ * matrix J (negative Hessian) into sys (when sys is not NULL).  Returns
+ * max |g| (0 without g).
  */
 static double
-bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys)
+bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys, double *f)
 {
 	const BtPairs *p = obj->pairs;
 	int32		n = p->nitems;
 	bool		has_eta = obj->has_eta;
-	double		nu = has_eta ? exp(x[n]) : 0.0;
+	double		eta = has_eta ? x[n] : 0.0;
+	double		nu = has_eta ? exp(eta) : 0.0;
+	double		fsum = 0.0;
 	double		geta = 0.0;
 	double		jeta = 0.0;
 	double		gmax = 0.0;
 	int32		i;
 
-	memset(g, 0, sizeof(double) * n);
+	if (g)
+		memset(g, 0, sizeof(double) * n);
 	if (sys)
 		memset(sys->diag, 0, sizeof(double) * n);
 	for (i = 0; i < p->npairs; i++)
 	{
 		int32		a = p->a[i];
 		int32		b = p->b[i];
-		double		cnt = p->wa[i] + p->wb[i] + p->t[i];
-		double		pa,
+		double		wa = p->wa[i],
+					wb = p->wb[i],
+					t = p->t[i];
+		double		cnt = wa + wb + t;
+		double		h,
+					e,
+					s,
+					pa,
 					pb,
 					pt,
 					ma,
@@ -159,13 +123,33 @@ bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys)
 			}
 			continue;
 		}
-		bt_probs(x[a] - x[b], nu, &pa, &pb, &pt);
+		/* as bt_probs: P = (e, 1/e, nu) / s with e = exp((theta_a - theta_b) / 2) */
+		h = 0.5 * (x[a] - x[b]);
+		if (h > 350.0)
+			h = 350.0;
+		else if (h < -350.0)
+			h = -350.0;
+		e = exp(h);
+		s = e + 1.0 / e + nu;
+		if (f)
+		{
+			double		ls = log(s);
+
+			fsum += wa * (h - ls) + wb * (-h - ls);
+			if (t > 0.0)
+				fsum += t * (eta - ls);
+		}
+		if (!g)
+			continue;
+		pa = e / s;
+		pb = (1.0 / e) / s;
+		pt = nu / s;
 		ma = pa + 0.5 * pt;
 		mb = pb + 0.5 * pt;
-		g[a] += p->wa[i] + 0.5 * p->t[i] - cnt * ma;
-		g[b] += p->wb[i] + 0.5 * p->t[i] - cnt * mb;
+		g[a] += wa + 0.5 * t - cnt * ma;
+		g[b] += wb + 0.5 * t - cnt * mb;
 		if (has_eta)
-			geta += p->t[i] - cnt * pt;
+			geta += t - cnt * pt;
 		if (sys)
 		{
 			double		w = cnt * (pa * pb + 0.25 * pt * (1.0 - pt));
@@ -187,7 +171,10 @@ bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys)
 		{
 			double		sg = sigmoid(x[i]);
 
-			g[i] += obj->prior * (1.0 - 2.0 * sg);
+			if (f)
+				fsum += obj->prior * (log_sigmoid(x[i]) + log_sigmoid(-x[i]));
+			if (g)
+				g[i] += obj->prior * (1.0 - 2.0 * sg);
 			if (sys)
 			{
 				double		pi = 2.0 * obj->prior * sg * (1.0 - sg);
@@ -198,28 +185,46 @@ bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys)
 		}
 		else if (sys)
 			sys->prior_info[i] = 0.0;
-		gmax = Max(gmax, fabs(g[i]));
+		if (g)
+			gmax = Max(gmax, fabs(g[i]));
 	}
 	if (has_eta)
 	{
 		if (obj->eta_prior)
 		{
+			if (f)
+				fsum += BT_TIE_PRIOR * (eta + M_LN2 - 2.0 * log(2.0 + nu));
 			geta += BT_TIE_PRIOR * (2.0 - nu) / (2.0 + nu);
 			jeta += BT_TIE_PRIOR * 4.0 * nu / ((2.0 + nu) * (2.0 + nu));
 		}
-		g[n] = geta;
+		if (g)
+		{
+			g[n] = geta;
+			gmax = Max(gmax, fabs(geta));
+		}
 		if (sys)
 			sys->diag[n] = jeta;
-		gmax = Max(gmax, fabs(geta));
 	}
+	if (f)
+		*f = fsum;
 	return gmax;
+}
+
+/* The log-posterior at x (scores, then log nu when has_eta). */
+double
+bt_objective(const BtObjective *obj, const double *x)
+{
+	double		f;
+
+	(void) bt_eval(obj, x, NULL, NULL, &f);
+	return f;
 }
 
 /* Gradient of the log-posterior; returns max |g|. */
 double
 bt_gradient(const BtObjective *obj, const double *x, double *g)
 {
-	return bt_eval(obj, x, g, NULL);
+	return bt_eval(obj, x, g, NULL, NULL);
 }
 
 /* The component layout of a system (computed once per fit). */
@@ -278,7 +283,7 @@ bt_hessian_vector(const BtObjective *obj, const double *x, const double *v, doub
 
 	memset(&s, 0, sizeof(s));
 	bt_system_alloc(&s, obj->pairs, obj->has_eta);
-	(void) bt_eval(obj, x, g, &s);
+	(void) bt_eval(obj, x, g, &s, NULL);
 	bt_system_matvec(&s, v, out);
 	pfree(g);
 	pfree(s.diag);
@@ -340,36 +345,43 @@ bt_initial_eta(const BtPairs *p)
 	return log(2.0 * (ties + BT_TIE_PRIOR) / (tot - ties + BT_TIE_PRIOR));
 }
 
-/* Newton's method with backtracking; x is updated in place. */
+/*
+ * Newton's method with backtracking; x is updated in place.  Every trial
+ * point is evaluated in one pass (objective, gradient and J), so an accepted
+ * step costs one pass over the pairs plus the conjugate-gradient solve.
+ */
 static void
 bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 		  double *x, BtFit *fit)
 {
 	int32		nx = sys->n;
 	double	   *g = bt_alloc(sizeof(double) * nx);
+	double	   *gt = bt_alloc(sizeof(double) * nx);
 	double	   *dx = bt_alloc(sizeof(double) * nx);
 	double	   *xt = bt_alloc(sizeof(double) * nx);
-	double		f = bt_objective(obj, x);
+	double		f;
 	int32		steps = 0;
 
 	fit->converged = false;
+	(void) bt_eval(obj, x, g, sys, &f);
 	while (steps < o->max_iter)
 	{
 		double		gnorm = 0.0,
 					slope = 0.0,
 					alpha = 1.0,
 					ft = f,
+					noise,
 					step = 0.0;
 		int32		i;
+		int			cgit = 0;
 		bool		accepted = false;
 
 		CHECK_FOR_INTERRUPTS();
-		(void) bt_eval(obj, x, g, sys);
 		for (i = 0; i < nx; i++)
 			gnorm += g[i] * g[i];
 		gnorm = sqrt(gnorm);
 		if (gnorm > 0.0)
-			(void) bt_system_solve(sys, g, dx, Max(Min(0.1, gnorm), 1e-12),
+			cgit = bt_system_solve(sys, g, dx, Max(Min(0.1, gnorm), 1e-12),
 								   Min(Max(2 * nx, 50), 1000));
 		else
 			memset(dx, 0, sizeof(double) * nx);
@@ -377,31 +389,45 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 			slope += g[i] * dx[i];
 
 		/*
-		 * slope / 2 is the increase Newton's step predicts; at rounding level
-		 * there is nothing left to gain.
+		 * slope / 2 is the increase the Newton step predicts; at rounding level
+		 * there is nothing left to gain.  Near the optimum the objective's
+		 * changes drown in its rounding noise, so a step that does not lower
+		 * it by more than that noise is accepted (Newton steps are exact
+		 * there).
 		 */
 		if (!(slope > 1e-15 * (1.0 + fabs(f))))
 		{
 			fit->converged = true;
 			break;
 		}
+		noise = 1e-12 * (1.0 + fabs(f));
 		while (alpha > 1e-10)
 		{
 			for (i = 0; i < nx; i++)
 				xt[i] = x[i] + alpha * dx[i];
-			ft = bt_objective(obj, xt);
-			if (ft >= f + 1e-4 * alpha * slope)
+			(void) bt_eval(obj, xt, gt, sys, &ft);
+			if (ft >= f + 1e-4 * alpha * slope - noise)
 			{
 				accepted = true;
 				break;
 			}
 			alpha *= 0.5;
 		}
+#ifdef BT_TRACE
+		elog(NOTICE, "newton %d: f %.15g |g| %g cg %d alpha %g", steps, f, gnorm, cgit, alpha);
+#else
+		(void) cgit;
+#endif
 		if (!accepted)
-			break;				/* not converged: no increase found */
+		{
+			/* no increase found: J and g must describe x again */
+			(void) bt_eval(obj, x, g, sys, &f);
+			break;
+		}
 		for (i = 0; i < nx; i++)
 			step = Max(step, fabs(xt[i] - x[i]));
 		memcpy(x, xt, sizeof(double) * nx);
+		memcpy(g, gt, sizeof(double) * nx);
 		f = ft;
 		steps++;
 		if (step < o->tol)
@@ -412,6 +438,7 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 	}
 	fit->iterations = steps;
 	pfree(g);
+	pfree(gt);
 	pfree(dx);
 	pfree(xt);
 }
@@ -513,6 +540,25 @@ bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm, BtFi
 	if (!warm)
 	{
 		memset(x, 0, sizeof(double) * n);
+		if (o->method == BT_METHOD_NEWTON)
+		{
+			/* start Newton from smoothed log-odds of winning */
+			double	   *won = bt_alloc0(sizeof(double) * Max(n, 1));
+			double	   *lost = bt_alloc0(sizeof(double) * Max(n, 1));
+			int32		i;
+
+			for (i = 0; i < p->npairs; i++)
+			{
+				won[p->a[i]] += p->wa[i] + 0.5 * p->t[i];
+				lost[p->a[i]] += p->wb[i] + 0.5 * p->t[i];
+				won[p->b[i]] += p->wb[i] + 0.5 * p->t[i];
+				lost[p->b[i]] += p->wa[i] + 0.5 * p->t[i];
+			}
+			for (i = 0; i < n; i++)
+				x[i] = log((won[i] + 1.0) / (lost[i] + 1.0));
+			pfree(won);
+			pfree(lost);
+		}
 		if (has_eta)
 			x[n] = bt_initial_eta(p);
 	}
@@ -553,7 +599,7 @@ bt_fit_finish(const BtPairs *p, const BtFitOptions *o, const double *x, BtFit *f
 	memset(&sys, 0, sizeof(sys));
 	bt_system_alloc(&sys, p, has_eta);
 	bt_system_layout(&sys, p, fit->component, fit->ncomponents);
-	fit->gradient_max = bt_eval(&obj, x, g, &sys);
+	fit->gradient_max = bt_eval(&obj, x, g, &sys, NULL);
 	memcpy(fit->theta, x, sizeof(double) * n);
 	if (o->prior > 0.0)
 		bt_system_standard_errors(&sys, fit->se);
