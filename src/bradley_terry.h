@@ -45,7 +45,7 @@
 #define BT_NOUTCOMES	3
 
 /* At most this many distinct cells (pairs, or worker x ordered pair) */
-#define BT_MAX_CELLS	(40 * 1000 * 1000)
+#define BT_MAX_CELLS	(20 * 1000 * 1000)
 
 /*
  * A comparison cell: counts of the three outcomes of item a against item b.
@@ -75,10 +75,14 @@ typedef struct BtState
 	int64		rows;			/* comparisons counted */
 	int64		rows_skipped;	/* rows skipped: NULL item or worker */
 	int32		ncells;			/* cells in use */
-	int32		cellcap;		/* cells allocated */
-	BtCell	   *cells;			/* in first-seen order */
-	int32	   *index;			/* open addressing: cell index or -1 */
-	int32		indexsize;		/* slots in index, a power of 2 */
+	int32		nslots;			/* slots in the table, a power of 2 */
+	BtCell	   *slots;			/* open addressing, linear probing: the cells
+								 * themselves (one cache miss per lookup);
+								 * a < 0 marks an empty slot */
+	int64		nflat;			/* cells merged from other states */
+	int64		flatcap;		/* allocated entries of flat */
+	BtCell	   *flat;			/* merged cells, in this state's ids; a pair may
+								 * repeat (summed by bt_data_from_state) */
 } BtState;
 
 /* bt_state.c */

@@ -62,10 +62,10 @@ bt_keys_from_map(const KeyMap *m, BtKeys *k, int32 **rank)
 
 /* One stable counting-sort pass of cells on one int32 field in [0, range). */
 static void
-bt_radix_pass(const BtCell *src, BtCell *dst, int32 n, int field, int32 range)
+bt_radix_pass(const BtCell *src, BtCell *dst, int64 n, int field, int32 range)
 {
 	int32	   *count = bt_alloc0(sizeof(int32) * ((Size) range + 1));
-	int32		i;
+	int64		i;
 
 #define FIELD(c) (field == 0 ? (c)->worker : field == 1 ? (c)->a : (c)->b)
 	for (i = 0; i < n; i++)
@@ -80,7 +80,7 @@ bt_radix_pass(const BtCell *src, BtCell *dst, int32 n, int field, int32 range)
 
 /* Sort cells by (worker, a, b) with LSD radix passes. */
 static void
-bt_sort_cells(BtCell *cells, int32 n, int32 nitems, int32 nworkers)
+bt_sort_cells(BtCell *cells, int64 n, int32 nitems, int32 nworkers)
 {
 	BtCell	   *tmp;
 
@@ -97,9 +97,34 @@ bt_sort_cells(BtCell *cells, int32 n, int32 nitems, int32 nworkers)
 	pfree(tmp);
 }
 
+/* Map a state's cell to canonical ids (key order); a < b without workers. */
+static inline BtCell
+bt_canonical_cell(const BtCell *src, const int32 *irank, const int32 *wrank)
+{
+	BtCell		c = *src;
+
+	c.a = irank[c.a];
+	c.b = irank[c.b];
+	if (wrank)
+		c.worker = wrank[c.worker];
+	else if (c.a > c.b)
+	{
+		int32		tmp = c.a;
+
+		c.a = c.b;
+		c.b = tmp;
+		tmp = c.n[BT_WIN_A];
+		c.n[BT_WIN_A] = c.n[BT_WIN_B];
+		c.n[BT_WIN_B] = tmp;
+	}
+	return c;
+}
+
 /*
- * The canonical table of an aggregate state, in CurrentMemoryContext.  Text
- * keys point into the state's key maps, which must outlive the result.
+ * The canonical table of an aggregate state, in CurrentMemoryContext: the
+ * state's own cells and its merged cells, renumbered, sorted, and equal
+ * cells summed.  Text keys point into the state's key maps, which must
+ * outlive the result.
  */
 BtData *
 bt_data_from_state(const BtState *s)
@@ -108,7 +133,9 @@ bt_data_from_state(const BtState *s)
 	int32	   *irank;
 	int32	   *wrank = NULL;
 	BtCell	   *cells;
-	int32		i;
+	int64		total = (int64) s->ncells + s->nflat;
+	int64		i,
+				j = 0;
 
 	bt_keys_from_map(&s->items, &d->items, &irank);
 	d->has_worker = s->has_worker;
@@ -118,32 +145,48 @@ bt_data_from_state(const BtState *s)
 		d->workers.kind = KEY_TEXT;
 	d->rows = s->rows;
 	d->rows_skipped = s->rows_skipped;
-	d->ncells = s->ncells;
-	cells = bt_alloc(sizeof(BtCell) * Max(s->ncells, 1));
-	for (i = 0; i < s->ncells; i++)
-	{
-		BtCell		c = s->cells[i];
-
-		c.a = irank[c.a];
-		c.b = irank[c.b];
-		if (s->has_worker)
-			c.worker = wrank[c.worker];
-		else if (c.a > c.b)
-		{
-			int32		tmp = c.a;
-
-			c.a = c.b;
-			c.b = tmp;
-			tmp = c.n[BT_WIN_A];
-			c.n[BT_WIN_A] = c.n[BT_WIN_B];
-			c.n[BT_WIN_B] = tmp;
-		}
-		cells[i] = c;
-	}
+	cells = bt_alloc(sizeof(BtCell) * Max(total, 1));
+	for (i = 0; i < s->nslots; i++)
+		if (s->slots[i].a >= 0)
+			cells[j++] = bt_canonical_cell(&s->slots[i], irank, wrank);
+	for (i = 0; i < s->nflat; i++)
+		cells[j++] = bt_canonical_cell(&s->flat[i], irank, wrank);
+	Assert(j == total);
 	pfree(irank);
 	if (wrank)
 		pfree(wrank);
-	bt_sort_cells(cells, d->ncells, d->items.n, d->workers.n);
+	bt_sort_cells(cells, total, d->items.n, d->workers.n);
+
+	/* sum equal cells (merged from parallel workers) */
+	j = 0;
+	for (i = 0; i < total; i++)
+	{
+		if (j > 0 && cells[j - 1].worker == cells[i].worker &&
+			cells[j - 1].a == cells[i].a && cells[j - 1].b == cells[i].b)
+		{
+			int			o;
+
+			for (o = 0; o < BT_NOUTCOMES; o++)
+			{
+				if (cells[j - 1].n[o] > PG_INT32_MAX - cells[i].n[o])
+					ereport(ERROR,
+							(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+							 errmsg("too many comparisons of one pair"),
+							 errdetail("One pair may be compared at most %d times with the same outcome.",
+									   PG_INT32_MAX)));
+				cells[j - 1].n[o] += cells[i].n[o];
+			}
+		}
+		else
+			cells[j++] = cells[i];
+	}
+	if (j > BT_MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct comparison pairs"),
+				 errdetail("bt_rank supports at most %d distinct pairs (distinct worker and pair combinations with a worker column).",
+						   BT_MAX_CELLS)));
+	d->ncells = (int32) j;
 	d->cells = cells;
 	return d;
 }

@@ -8,8 +8,11 @@
  *	  {a, b} (stored with a < b), or, for the noisy model, of one worker on
  *	  one ordered (left, right) pair.  That table is a sufficient statistic
  *	  of both models, so memory grows with the number of distinct cells, not
- *	  with items squared.  States combine by adding counts; serialization is
- *	  field by field and deserialization checks every field.
+ *	  with items squared.  The table is open addressing with the cells in the
+ *	  slots (one cache miss per row).  States combine by addition: the other
+ *	  state's cells are appended in this state's ids and equal cells are
+ *	  summed when the final function sorts them.  Serialization is field by
+ *	  field and deserialization checks every field.
  *
  * IDENTIFICATION
  *	  src/bt_state.c
@@ -42,31 +45,49 @@ bt_cell_hash(int32 worker, int32 a, int32 b)
 	return (uint32) h;
 }
 
-/* Rebuild the index with at least twice as many slots as cells allocated. */
-static void
-bt_state_reindex(BtState *s)
+/* Maximum load of the slot table: 3/4 */
+#define BT_SLOT_FULL(s)	((Size) (s)->ncells * 4 >= (Size) (s)->nslots * 3)
+
+/* Allocate an empty slot table of nslots (a power of 2) slots. */
+static BtCell *
+bt_slots_alloc(MemoryContext mcxt, int32 nslots)
 {
-	Size		size = 64;
+	BtCell	   *slots = MemoryContextAllocHuge(mcxt, sizeof(BtCell) * (Size) nslots);
+	int32		i;
+
+	for (i = 0; i < nslots; i++)
+		slots[i].a = -1;		/* empty */
+	return slots;
+}
+
+/* Double the slot table and re-insert every cell. */
+static void
+bt_state_grow(BtState *s)
+{
+	int32		oldn = s->nslots;
+	BtCell	   *old = s->slots;
 	uint32		mask;
 	int32		i;
 
-	while (size < 2 * (Size) s->cellcap)
-		size *= 2;
-	if (s->index)
-		pfree(s->index);
-	s->index = MemoryContextAllocHuge(s->mcxt, sizeof(int32) * size);
-	memset(s->index, -1, sizeof(int32) * size);
-	s->indexsize = (int32) size;
-	mask = (uint32) size - 1;
-	for (i = 0; i < s->ncells; i++)
+	if (oldn >= (1 << 30))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct comparison pairs")));
+	s->nslots = oldn * 2;
+	s->slots = bt_slots_alloc(s->mcxt, s->nslots);
+	mask = (uint32) s->nslots - 1;
+	for (i = 0; i < oldn; i++)
 	{
-		const BtCell *c = &s->cells[i];
-		uint32		slot = bt_cell_hash(c->worker, c->a, c->b) & mask;
+		uint32		slot;
 
-		while (s->index[slot] >= 0)
+		if (old[i].a < 0)
+			continue;
+		slot = bt_cell_hash(old[i].worker, old[i].a, old[i].b) & mask;
+		while (s->slots[slot].a >= 0)
 			slot = (slot + 1) & mask;
-		s->index[slot] = i;
+		s->slots[slot] = old[i];
 	}
+	pfree(old);
 }
 
 BtState *
@@ -80,9 +101,8 @@ bt_state_create(MemoryContext mcxt, KeyKind item_kind, bool has_worker,
 	key_map_init(&s->items, mcxt, item_kind);
 	if (has_worker)
 		key_map_init(&s->workers, mcxt, worker_kind);
-	s->cellcap = 16;
-	s->cells = MemoryContextAlloc(mcxt, sizeof(BtCell) * s->cellcap);
-	bt_state_reindex(s);
+	s->nslots = 64;
+	s->slots = bt_slots_alloc(mcxt, s->nslots);
 	return s;
 }
 
@@ -90,14 +110,15 @@ bt_state_create(MemoryContext mcxt, KeyKind item_kind, bool has_worker,
 static inline BtCell *
 bt_state_cell(BtState *s, int32 worker, int32 a, int32 b)
 {
-	uint32		mask = (uint32) s->indexsize - 1;
+	uint32		mask = (uint32) s->nslots - 1;
 	uint32		slot = bt_cell_hash(worker, a, b) & mask;
-	int32		id;
 	BtCell	   *c;
 
-	while ((id = s->index[slot]) >= 0)
+	for (;;)
 	{
-		c = &s->cells[id];
+		c = &s->slots[slot];
+		if (c->a < 0)
+			break;
 		if (c->a == a && c->b == b && c->worker == worker)
 			return c;
 		slot = (slot + 1) & mask;
@@ -108,20 +129,16 @@ bt_state_cell(BtState *s, int32 worker, int32 a, int32 b)
 				 errmsg("too many distinct comparison pairs"),
 				 errdetail("bt_rank supports at most %d distinct pairs (distinct worker and pair combinations with a worker column).",
 						   BT_MAX_CELLS)));
-	if (s->ncells == s->cellcap)
+	if (BT_SLOT_FULL(s))
 	{
-		s->cellcap *= 2;
-		s->cells = repalloc_huge(s->cells, sizeof(BtCell) * s->cellcap);
-		bt_state_reindex(s);
+		bt_state_grow(s);
 		return bt_state_cell(s, worker, a, b);
 	}
-	id = s->ncells++;
-	c = &s->cells[id];
+	s->ncells++;
 	c->worker = worker;
 	c->a = a;
 	c->b = b;
 	c->n[0] = c->n[1] = c->n[2] = 0;
-	s->index[slot] = id;
 	return c;
 }
 
@@ -172,26 +189,74 @@ bt_state_remap(KeyMap *dst, const KeyMap *src)
 	return map;
 }
 
-/* Add every cell of src into dst (same item and worker key kinds). */
+/* Make room for n more merged cells. */
+static void
+bt_state_flat_reserve(BtState *s, int64 n)
+{
+	int64		need = s->nflat + n;
+
+	if (need + s->ncells > 2 * (int64) BT_MAX_CELLS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct comparison pairs"),
+				 errdetail("bt_rank supports at most %d distinct pairs (distinct worker and pair combinations with a worker column).",
+						   BT_MAX_CELLS)));
+	if (need <= s->flatcap)
+		return;
+	s->flatcap = Max(need, 2 * s->flatcap);
+	if (s->flat == NULL)
+		s->flat = MemoryContextAllocHuge(s->mcxt, sizeof(BtCell) * s->flatcap);
+	else
+		s->flat = repalloc_huge(s->flat, sizeof(BtCell) * s->flatcap);
+}
+
+/* Append a cell of another state, with its ids mapped into s. */
+static inline void
+bt_state_flat_append(BtState *s, const BtCell *c, const int32 *imap, const int32 *wmap)
+{
+	BtCell	   *d = &s->flat[s->nflat++];
+
+	*d = *c;
+	d->a = imap[c->a];
+	d->b = imap[c->b];
+	d->worker = wmap ? wmap[c->worker] : 0;
+	if (!s->has_worker && d->a > d->b)
+	{
+		int32		t = d->a;
+
+		d->a = d->b;
+		d->b = t;
+		t = d->n[BT_WIN_A];
+		d->n[BT_WIN_A] = d->n[BT_WIN_B];
+		d->n[BT_WIN_B] = t;
+	}
+}
+
+/*
+ * Add src into dst (same key kinds).  The counts are added lazily: src's
+ * cells are appended, in dst's ids, to dst's list of merged cells, and the
+ * final function sums equal cells while it sorts them (which it does
+ * anyway).  That keeps combining as cheap as copying, so parallel workers
+ * pay off even when most pairs are distinct.
+ */
 void
 bt_state_merge(BtState *dst, const BtState *src)
 {
 	int32	   *imap = bt_state_remap(&dst->items, &src->items);
 	int32	   *wmap = src->has_worker ? bt_state_remap(&dst->workers, &src->workers) : NULL;
-	int32		i;
-	int			o;
+	int64		i;
 
 	Assert(dst->has_worker == src->has_worker);
-	for (i = 0; i < src->ncells; i++)
+	bt_state_flat_reserve(dst, (int64) src->ncells + src->nflat);
+	for (i = 0; i < src->nslots; i++)
 	{
-		const BtCell *c = &src->cells[i];
-		int32		w = wmap ? wmap[c->worker] : 0;
-
-		CHECK_FOR_INTERRUPTS();
-		for (o = 0; o < BT_NOUTCOMES; o++)
-			if (c->n[o] > 0)
-				bt_state_add(dst, w, imap[c->a], imap[c->b], o, c->n[o]);
+		if (src->slots[i].a < 0)
+			continue;
+		bt_state_flat_append(dst, &src->slots[i], imap, wmap);
 	}
+	CHECK_FOR_INTERRUPTS();
+	for (i = 0; i < src->nflat; i++)
+		bt_state_flat_append(dst, &src->flat[i], imap, wmap);
 	dst->rows += src->rows;
 	dst->rows_skipped += src->rows_skipped;
 	pfree(imap);
@@ -199,16 +264,28 @@ bt_state_merge(BtState *dst, const BtState *src)
 		pfree(wmap);
 }
 
+static void
+bt_send_cell(StringInfo buf, const BtCell *c)
+{
+	pq_sendint32(buf, c->worker);
+	pq_sendint32(buf, c->a);
+	pq_sendint32(buf, c->b);
+	pq_sendint32(buf, c->n[0]);
+	pq_sendint32(buf, c->n[1]);
+	pq_sendint32(buf, c->n[2]);
+}
+
 /*
  * Serialize: format byte, worker flag, item key map, worker key map (with a
- * worker column), rows, rows skipped, cell count, then per cell worker, a,
- * b and the three counts as int32.
+ * worker column), rows, rows skipped, cell count (int64), then per cell
+ * worker, a, b and the three counts as int32.  Merged cells are written as
+ * they are (a pair may appear more than once).
  */
 bytea *
 bt_state_serialize(const BtState *s)
 {
 	StringInfoData buf;
-	int32		i;
+	int64		i;
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, BT_STATE_FORMAT);
@@ -218,18 +295,12 @@ bt_state_serialize(const BtState *s)
 		key_map_serialize(&s->workers, &buf);
 	pq_sendint64(&buf, s->rows);
 	pq_sendint64(&buf, s->rows_skipped);
-	pq_sendint32(&buf, s->ncells);
-	for (i = 0; i < s->ncells; i++)
-	{
-		const BtCell *c = &s->cells[i];
-
-		pq_sendint32(&buf, c->worker);
-		pq_sendint32(&buf, c->a);
-		pq_sendint32(&buf, c->b);
-		pq_sendint32(&buf, c->n[0]);
-		pq_sendint32(&buf, c->n[1]);
-		pq_sendint32(&buf, c->n[2]);
-	}
+	pq_sendint64(&buf, (int64) s->ncells + s->nflat);
+	for (i = 0; i < s->nslots; i++)
+		if (s->slots[i].a >= 0)
+			bt_send_cell(&buf, &s->slots[i]);
+	for (i = 0; i < s->nflat; i++)
+		bt_send_cell(&buf, &s->flat[i]);
 	return pq_endtypsend(&buf);
 }
 
@@ -242,7 +313,10 @@ bt_state_corrupt(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* Deserialize into a new state in mcxt; the input is treated as hostile. */
+/*
+ * Deserialize into a new state in mcxt, its cells in the merged list; the
+ * input is treated as hostile (every id and count is checked).
+ */
 BtState *
 bt_state_deserialize(bytea *b, MemoryContext mcxt)
 {
@@ -250,9 +324,9 @@ bt_state_deserialize(bytea *b, MemoryContext mcxt)
 	BtState    *s;
 	int			has_worker;
 	int			item_kind;
-	int			worker_kind = KEY_TEXT;
-	int32		ncells;
-	int32		i;
+	int			worker_kind;
+	int64		ncells;
+	int64		i;
 
 	/* wrap the bytea without copying; we never write through buf */
 	buf.data = VARDATA_ANY(b);
@@ -283,32 +357,30 @@ bt_state_deserialize(bytea *b, MemoryContext mcxt)
 	}
 	s->rows = pq_getmsgint64(&buf);
 	s->rows_skipped = pq_getmsgint64(&buf);
-	ncells = pq_getmsgint(&buf, 4);
-	if (s->rows < 0 || s->rows_skipped < 0 || ncells < 0 || ncells > BT_MAX_CELLS ||
+	ncells = pq_getmsgint64(&buf);
+	if (s->rows < 0 || s->rows_skipped < 0 || ncells < 0 ||
+		ncells > 2 * (int64) BT_MAX_CELLS ||
 		(Size) ncells * 24 != (Size) (buf.len - buf.cursor))
 		bt_state_corrupt("Inconsistent counts or size.");
+	bt_state_flat_reserve(s, ncells);
 	for (i = 0; i < ncells; i++)
 	{
-		int32		w = pq_getmsgint(&buf, 4);
-		int32		a = pq_getmsgint(&buf, 4);
-		int32		bb = pq_getmsgint(&buf, 4);
-		int32		n[BT_NOUTCOMES];
-		BtCell	   *c;
+		BtCell	   *c = &s->flat[i];
 		int			o;
 
+		c->worker = pq_getmsgint(&buf, 4);
+		c->a = pq_getmsgint(&buf, 4);
+		c->b = pq_getmsgint(&buf, 4);
 		for (o = 0; o < BT_NOUTCOMES; o++)
-			n[o] = pq_getmsgint(&buf, 4);
-		if (a < 0 || a >= s->items.n || bb < 0 || bb >= s->items.n || a == bb ||
-			n[0] < 0 || n[1] < 0 || n[2] < 0 || (int64) n[0] + n[1] + n[2] == 0 ||
-			(!has_worker && (a > bb || w != 0)) ||
-			(has_worker && (w < 0 || w >= s->workers.n)))
+			c->n[o] = pq_getmsgint(&buf, 4);
+		if (c->a < 0 || c->a >= s->items.n || c->b < 0 || c->b >= s->items.n || c->a == c->b ||
+			c->n[0] < 0 || c->n[1] < 0 || c->n[2] < 0 ||
+			(int64) c->n[0] + c->n[1] + c->n[2] == 0 ||
+			(!has_worker && (c->a > c->b || c->worker != 0)) ||
+			(has_worker && (c->worker < 0 || c->worker >= s->workers.n)))
 			bt_state_corrupt("Invalid cell.");
-		c = bt_state_cell(s, w, a, bb);
-		if (c->n[0] != 0 || c->n[1] != 0 || c->n[2] != 0)
-			bt_state_corrupt("Duplicate cell.");
-		for (o = 0; o < BT_NOUTCOMES; o++)
-			c->n[o] = n[o];
 	}
+	s->nflat = ncells;
 	pq_getmsgend(&buf);
 	return s;
 }
