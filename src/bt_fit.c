@@ -346,6 +346,32 @@ bt_initial_eta(const BtPairs *p)
 }
 
 /*
+ * Without a prior the scores of a component are defined up to a common
+ * shift (J is singular along the component's constant vector): remove each
+ * component's mean from v, so that Newton's steps and the convergence test
+ * see only the identified part.
+ */
+static void
+bt_gauge_project(const BtSystem *s, double *v)
+{
+	int32		c,
+				k;
+
+	for (c = 1; c <= s->ncomponents; c++)
+	{
+		int32		start = s->comp_start[c];
+		int32		size = s->comp_start[c + 1] - start;
+		double		mean = 0.0;
+
+		for (k = 0; k < size; k++)
+			mean += v[s->members[start + k]];
+		mean /= size;
+		for (k = 0; k < size; k++)
+			v[s->members[start + k]] -= mean;
+	}
+}
+
+/*
  * Newton's method with backtracking; x is updated in place.  Every trial
  * point is evaluated in one pass (objective, gradient and J), so an accepted
  * step costs one pass over the pairs plus the conjugate-gradient solve.
@@ -377,6 +403,8 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 		bool		accepted = false;
 
 		CHECK_FOR_INTERRUPTS();
+		if (obj->prior <= 0.0)
+			bt_gauge_project(sys, g);
 		for (i = 0; i < nx; i++)
 			gnorm += g[i] * g[i];
 		gnorm = sqrt(gnorm);
@@ -385,21 +413,27 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 								   Min(Max(2 * nx, 50), 1000));
 		else
 			memset(dx, 0, sizeof(double) * nx);
+		if (obj->prior <= 0.0)
+			bt_gauge_project(sys, dx);
 		for (i = 0; i < nx; i++)
+		{
 			slope += g[i] * dx[i];
+			step = Max(step, fabs(dx[i]));
+		}
 
 		/*
-		 * slope / 2 is the increase the Newton step predicts; at rounding level
-		 * there is nothing left to gain.  Near the optimum the objective's
-		 * changes drown in its rounding noise, so a step that does not lower
-		 * it by more than that noise is accepted (Newton steps are exact
-		 * there).
+		 * slope / 2 is the increase the Newton step predicts.  Near the
+		 * optimum it drowns in the objective's rounding noise, so a step that
+		 * does not lower the objective by more than that noise is accepted
+		 * (Newton steps are exact there) and the scores still converge.
 		 */
-		if (!(slope > 1e-15 * (1.0 + fabs(f))))
+		if (!(slope > 0.0))
 		{
-			fit->converged = true;
+			/* no ascent direction: the gradient is at rounding level */
+			fit->converged = (step < o->tol);
 			break;
 		}
+		step = 0.0;
 		noise = 1e-12 * (1.0 + fabs(f));
 		while (alpha > 1e-10)
 		{
