@@ -252,6 +252,16 @@ typedef struct BtSystem
 	const int32 *local;			/* per item: position within its component */
 } BtSystem;
 
+/* A reusable Newton solver for one pair table (bt_fit.c) */
+typedef struct BtNewton
+{
+	BtObjective obj;
+	BtSystem	sys;
+} BtNewton;
+
+extern void bt_newton_init(BtNewton *nt, const BtPairs *p, const BtFitOptions *o);
+extern void bt_newton_run(BtNewton *nt, const BtFitOptions *o, double *x, BtFit *fit);
+
 /* bt_solve.c */
 extern void bt_system_matvec(const BtSystem *s, const double *v, double *out);
 extern int	bt_system_solve(const BtSystem *s, const double *g, double *dx,

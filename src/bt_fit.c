@@ -600,16 +600,40 @@ bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm, BtFi
 		bt_mm(p, o, x, fit);
 	else
 	{
-		BtObjective obj = {p, o->prior, has_eta, has_eta};
-		BtSystem	sys;
-		int32	   *component = bt_alloc(sizeof(int32) * Max(n, 1));
-		int32		ncomp = bt_components(p, component);
+		BtNewton	nt;
 
-		memset(&sys, 0, sizeof(sys));
-		bt_system_alloc(&sys, p, has_eta);
-		bt_system_layout(&sys, p, component, ncomp);
-		bt_newton(&obj, &sys, o, x, fit);
+		bt_newton_init(&nt, p, o);
+		bt_newton_run(&nt, o, x, fit);
 	}
+}
+
+/*
+ * A Newton solver for one pair table: the objective, the component layout
+ * and the system's arrays, set up once and reused by bt_newton_run (the EM
+ * loop of the noisy model changes the weights, not the pairs).
+ */
+void
+bt_newton_init(BtNewton *nt, const BtPairs *p, const BtFitOptions *o)
+{
+	int32		n = p->nitems;
+	bool		has_eta = bt_ties_modelled(p, o->ties);
+	int32	   *component = bt_alloc(sizeof(int32) * Max(n, 1));
+	int32		ncomp = bt_components(p, component);
+
+	nt->obj.pairs = p;
+	nt->obj.prior = o->prior;
+	nt->obj.has_eta = has_eta;
+	nt->obj.eta_prior = has_eta;
+	memset(&nt->sys, 0, sizeof(nt->sys));
+	bt_system_alloc(&nt->sys, p, has_eta);
+	bt_system_layout(&nt->sys, p, component, ncomp);
+}
+
+/* Newton's method from x (scores, then log nu when ties are modelled). */
+void
+bt_newton_run(BtNewton *nt, const BtFitOptions *o, double *x, BtFit *fit)
+{
+	bt_newton(&nt->obj, &nt->sys, o, x, fit);
 }
 
 /*

@@ -45,7 +45,7 @@
 #include "bradley_terry.h"
 
 /* Newton steps per M-step */
-#define BT_EM_NEWTON_STEPS	5
+#define BT_EM_NEWTON_STEPS	2
 /* Starting reliability of every worker */
 #define BT_EM_START_RELIABILITY	0.8
 
@@ -252,104 +252,246 @@ bt_noisy_gradient(const BtData *d, const BtPairs *p, const int32 *cell_pair,
 	return gmax;
 }
 
-/* Fit the noisy model of a table with a worker column. */
+/*
+ * The EM map of the noisy model, on a parameter vector in unconstrained
+ * coordinates: nx scores (and log nu), then logit(q_w) per worker, then
+ * log rho_w(o) per worker and modelled outcome.
+ */
+typedef struct BtEm
+{
+	const BtData *d;
+	const BtPairs *p;			/* raw pair counts */
+	const int32 *cell_pair;
+	BtPairs    *w;				/* r-weighted pairs of the last E-step */
+	BtNewton	nt;				/* Newton solver on w */
+	BtFitOptions inner;			/* options of the M-step's Newton steps */
+	BtFit	   *scratch;
+	bool		has_eta;
+	int			nout;
+	int32		nx;
+	int32		nw;
+	int32		len;			/* length of a parameter vector */
+	double	   *rel;			/* natural parameters of the vector at hand */
+	double	   *noise;
+	double	   *msum;			/* E-step sums per worker */
+	double	   *nsum;
+	double	   *cnt;
+} BtEm;
+
+static void
+bt_em_unpack(BtEm *em, const double *v)
+{
+	const double *lq = v + em->nx;
+	const double *lr = v + em->nx + em->nw;
+	int32		i;
+	int			o;
+
+	for (i = 0; i < em->nw; i++)
+	{
+		const double *u = lr + (Size) em->nout * i;
+		double		mx = u[0],
+					sum = 0.0;
+
+		em->rel[i] = 1.0 / (1.0 + exp(-lq[i]));
+		for (o = 1; o < em->nout; o++)
+			mx = Max(mx, u[o]);
+		for (o = 0; o < em->nout; o++)
+			sum += exp(u[o] - mx);
+		for (o = 0; o < BT_NOUTCOMES; o++)
+			em->noise[BT_NOUTCOMES * (Size) i + o] = o < em->nout ? exp(u[o] - mx) / sum : 0.0;
+	}
+}
+
+static void
+bt_em_pack(BtEm *em, double *v)
+{
+	int32		i;
+	int			o;
+
+	for (i = 0; i < em->nw; i++)
+	{
+		double		q = em->rel[i];
+
+		v[em->nx + i] = log(q / (1.0 - q));
+		for (o = 0; o < em->nout; o++)
+			v[em->nx + em->nw + (Size) em->nout * i + o] = log(em->noise[BT_NOUTCOMES * (Size) i + o]);
+	}
+}
+
+/* One EM step: vout = M(vin). */
+static void
+bt_em_step(BtEm *em, const double *vin, double *vout)
+{
+	int32		i;
+	int			o;
+
+	CHECK_FOR_INTERRUPTS();
+	bt_em_unpack(em, vin);
+	(void) bt_estep(em->d, em->p, em->cell_pair, em->has_eta, vin, em->rel, em->noise,
+					em->w, em->msum, em->nsum, em->cnt);
+	/* workers: closed forms (MAP with the Beta and Dirichlet priors) */
+	for (i = 0; i < em->nw; i++)
+	{
+		double		tot = em->nout;
+
+		em->rel[i] = (em->msum[i] + 1.0) / (em->cnt[i] + 2.0);
+		for (o = 0; o < em->nout; o++)
+			tot += em->nsum[BT_NOUTCOMES * (Size) i + o];
+		for (o = 0; o < em->nout; o++)
+			em->noise[BT_NOUTCOMES * (Size) i + o] = (em->nsum[BT_NOUTCOMES * (Size) i + o] + 1.0) / tot;
+	}
+	bt_em_pack(em, vout);
+	/* scores (and log nu): Newton steps on the r-weighted posterior */
+	memcpy(vout, vin, sizeof(double) * em->nx);
+	bt_newton_run(&em->nt, &em->inner, vout, em->scratch);
+}
+
+static double
+bt_em_objective(BtEm *em, const double *v)
+{
+	bt_em_unpack(em, v);
+	return bt_noisy_objective(em->d, em->p, em->cell_pair, em->has_eta, em->inner.prior,
+							  v, em->rel, em->noise);
+}
+
+/*
+ * Fit the noisy model of a table with a worker column: EM accelerated by
+ * SQUAREM (Varadhan and Roland 2008, scheme S3): two EM steps give a
+ * direction, the extrapolated point is stabilised by a third step and kept
+ * only if the marginal posterior did not decrease (else the plain EM point
+ * is kept), so every cycle is monotone like EM.
+ */
 void
 bt_fit_noisy(const BtData *d, const BtFitOptions *o, BtFit *fit)
 {
+	BtEm		em;
 	int32	   *cell_pair;
 	BtPairs    *p = bt_pairs_from_data(d, o->ties == BT_TIES_DAVIDSON, &cell_pair);
-	BtPairs    *w = bt_pairs_alloc(p->nitems, p->npairs);
 	int32		n = p->nitems;
-	int32		nw = d->workers.n;
-	bool		has_eta = bt_ties_modelled(p, o->ties);
-	int			nout = has_eta ? BT_NOUTCOMES : 2;
-	double	   *x = bt_alloc0(sizeof(double) * (n + 1));
-	double	   *xold = bt_alloc(sizeof(double) * (n + 1));
-	double	   *rel = fit->reliability;
-	double	   *noise = fit->noise;
-	double	   *msum = bt_alloc(sizeof(double) * Max(nw, 1));
-	double	   *nsum = bt_alloc(sizeof(double) * BT_NOUTCOMES * Max(nw, 1));
-	double	   *cnt = bt_alloc(sizeof(double) * Max(nw, 1));
-	double	   *gx,
+	double	   *v0,
+			   *v1,
+			   *v2,
+			   *vp,
+			   *v3,
+			   *gx,
 			   *grel,
 			   *gnoise;
-	BtFitOptions inner = *o;
-	BtFit	   *scratch = bt_fit_alloc(0, 0);
-	int32		it,
-				i;
+	double		f0;
+	int32		steps = 0;
+	int32		i;
 	int			k;
 
-	memcpy(w->a, p->a, sizeof(int32) * (Size) p->npairs);
-	memcpy(w->b, p->b, sizeof(int32) * (Size) p->npairs);
+	memset(&em, 0, sizeof(em));
+	em.d = d;
+	em.p = p;
+	em.cell_pair = cell_pair;
+	em.has_eta = bt_ties_modelled(p, o->ties);
+	em.nout = em.has_eta ? BT_NOUTCOMES : 2;
+	em.nx = n + (em.has_eta ? 1 : 0);
+	em.nw = d->workers.n;
+	em.len = em.nx + em.nw + em.nout * em.nw;
+	em.rel = fit->reliability;
+	em.noise = fit->noise;
+	em.msum = bt_alloc(sizeof(double) * Max(em.nw, 1));
+	em.nsum = bt_alloc(sizeof(double) * BT_NOUTCOMES * Max(em.nw, 1));
+	em.cnt = bt_alloc(sizeof(double) * Max(em.nw, 1));
+	em.scratch = bt_fit_alloc(0, 0);
+	v0 = bt_alloc0(sizeof(double) * (em.len + 1));
+	v1 = bt_alloc0(sizeof(double) * (em.len + 1));
+	v2 = bt_alloc0(sizeof(double) * (em.len + 1));
+	vp = bt_alloc0(sizeof(double) * (em.len + 1));
+	v3 = bt_alloc0(sizeof(double) * (em.len + 1));
 
 	/* start: the plain fit of all answers, every worker fairly reliable */
-	inner.method = BT_METHOD_NEWTON;
-	inner.noisy = false;
-	inner.max_iter = BT_DEFAULT_NEWTON_ITER;
-	inner.tol = 1e-6;
-	bt_fit_plain(p, &inner, x, false, scratch);
-	for (i = 0; i < nw; i++)
+	em.inner = *o;
+	em.inner.method = BT_METHOD_NEWTON;
+	em.inner.noisy = false;
+	em.inner.max_iter = BT_DEFAULT_NEWTON_ITER;
+	em.inner.tol = 1e-6;
+	bt_fit_plain(p, &em.inner, v0, false, em.scratch);
+	for (i = 0; i < em.nw; i++)
 	{
-		rel[i] = BT_EM_START_RELIABILITY;
+		em.rel[i] = BT_EM_START_RELIABILITY;
 		for (k = 0; k < BT_NOUTCOMES; k++)
-			noise[BT_NOUTCOMES * (Size) i + k] = k < nout ? 1.0 / nout : 0.0;
+			em.noise[BT_NOUTCOMES * (Size) i + k] = k < em.nout ? 1.0 / em.nout : 0.0;
 	}
+	bt_em_pack(&em, v0);
 
-	inner.max_iter = BT_EM_NEWTON_STEPS;
-	inner.tol = Min(o->tol, 1e-6) * 0.1;
+	/* the weighted table and its solver (the E-step fills the weights) */
+	em.w = bt_pairs_alloc(n, p->npairs);
+	memcpy(em.w->a, p->a, sizeof(int32) * (Size) p->npairs);
+	memcpy(em.w->b, p->b, sizeof(int32) * (Size) p->npairs);
+	(void) bt_estep(d, p, cell_pair, em.has_eta, v0, em.rel, em.noise, em.w, NULL, NULL, NULL);
+	bt_newton_init(&em.nt, em.w, o);
+	em.inner.max_iter = BT_EM_NEWTON_STEPS;
+	em.inner.tol = Min(o->tol, 1e-6) * 0.1;
+
+	f0 = bt_em_objective(&em, v0);
 	fit->converged = false;
-	for (it = 1; it <= o->max_iter; it++)
+	while (steps < o->max_iter)
 	{
-		double		change = 0.0;
+		double		rr = 0.0,
+					uu = 0.0,
+					alpha,
+					f3,
+					change = 0.0;
 
-		CHECK_FOR_INTERRUPTS();
-		(void) bt_estep(d, p, cell_pair, has_eta, x, rel, noise, w, msum, nsum, cnt);
-
-		/* M-step: workers */
-		for (i = 0; i < nw; i++)
+		bt_em_step(&em, v0, v1);
+		bt_em_step(&em, v1, v2);
+		steps += 2;
+		for (i = 0; i < em.len; i++)
 		{
-			double		q = (msum[i] + 1.0) / (cnt[i] + 2.0);
-			double		tot = nout;
+			double		r = v1[i] - v0[i];
+			double		u = v2[i] - 2.0 * v1[i] + v0[i];
 
-			change = Max(change, fabs(q - rel[i]));
-			rel[i] = q;
-			for (k = 0; k < nout; k++)
-				tot += nsum[BT_NOUTCOMES * (Size) i + k];
-			for (k = 0; k < nout; k++)
-			{
-				double		r = (nsum[BT_NOUTCOMES * (Size) i + k] + 1.0) / tot;
-
-				change = Max(change, fabs(r - noise[BT_NOUTCOMES * (Size) i + k]));
-				noise[BT_NOUTCOMES * (Size) i + k] = r;
-			}
+			rr += r * r;
+			uu += u * u;
 		}
+		alpha = uu > 0.0 ? -sqrt(rr / uu) : -1.0;
+		if (alpha > -1.0)
+			alpha = -1.0;
+		for (i = 0; i < em.len; i++)
+		{
+			double		r = v1[i] - v0[i];
+			double		u = v2[i] - 2.0 * v1[i] + v0[i];
 
-		/* M-step: scores (and log nu), Newton on the weighted posterior */
-		memcpy(xold, x, sizeof(double) * (n + 1));
-		bt_fit_plain(w, &inner, x, true, scratch);
-		for (i = 0; i < n + (has_eta ? 1 : 0); i++)
-			change = Max(change, fabs(x[i] - xold[i]));
+			vp[i] = v0[i] - 2.0 * alpha * r + alpha * alpha * u;
+		}
+		bt_em_step(&em, vp, v3);
+		steps++;
+		f3 = bt_em_objective(&em, v3);
+		if (!(f3 >= f0 - 1e-12 * (1.0 + fabs(f0))))
+		{
+			/* the extrapolation overshot: keep the plain EM point */
+			memcpy(v3, v2, sizeof(double) * em.len);
+			f3 = bt_em_objective(&em, v3);
+		}
+		for (i = 0; i < em.len; i++)
+			change = Max(change, fabs(v3[i] - v0[i]));
+		memcpy(v0, v3, sizeof(double) * em.len);
+		f0 = f3;
 		if (change < o->tol)
 		{
 			fit->converged = true;
 			break;
 		}
 	}
-	fit->iterations = Min(it, o->max_iter);
+	fit->iterations = steps;
+	bt_em_unpack(&em, v0);
 
 	/* standard errors etc. from the weighted table of the final E-step */
-	(void) bt_estep(d, p, cell_pair, has_eta, x, rel, noise, w, NULL, NULL, NULL);
-	inner = *o;
-	inner.method = BT_METHOD_NEWTON;
-	bt_fit_finish(w, &inner, x, fit);
+	(void) bt_estep(d, p, cell_pair, em.has_eta, v0, em.rel, em.noise, em.w, NULL, NULL, NULL);
+	em.inner = *o;
+	em.inner.method = BT_METHOD_NEWTON;
+	bt_fit_finish(em.w, &em.inner, v0, fit);
 	/* components of the raw comparison graph */
 	fit->ncomponents = bt_components(p, fit->component);
-	fit->log_posterior = bt_noisy_objective(d, p, cell_pair, has_eta, o->prior,
-											x, rel, noise);
+	fit->log_posterior = bt_noisy_objective(d, p, cell_pair, em.has_eta, o->prior,
+											v0, em.rel, em.noise);
 	gx = bt_alloc(sizeof(double) * (n + 1));
-	grel = bt_alloc(sizeof(double) * Max(nw, 1));
-	gnoise = bt_alloc(sizeof(double) * BT_NOUTCOMES * Max(nw, 1));
-	fit->gradient_max = bt_noisy_gradient(d, p, cell_pair, has_eta, o->prior, x,
-										  rel, noise, gx, grel, gnoise);
-	fit->nu = has_eta ? exp(x[n]) : 0.0;
+	grel = bt_alloc(sizeof(double) * Max(em.nw, 1));
+	gnoise = bt_alloc(sizeof(double) * BT_NOUTCOMES * Max(em.nw, 1));
+	fit->gradient_max = bt_noisy_gradient(d, p, cell_pair, em.has_eta, o->prior, v0,
+										  em.rel, em.noise, gx, grel, gnoise);
+	fit->nu = em.has_eta ? exp(v0[n]) : 0.0;
 }
