@@ -152,7 +152,7 @@ bt_rank_accum(FunctionCallInfo fcinfo, bool has_worker, const char *caller)
 				 errhint("Pass NULL as the winner for a tie (\"same\"), e.g. NULLIF(answer, '=').")));
 	if (has_worker)
 		w = key_map_intern_datum(&s->workers, PG_GETARG_DATUM(4), NULL);
-	bt_state_add(s, w, a, b, outcome, 1);
+	bt_state_add(s, w, a, b, outcome);
 	s->rows++;
 	PG_RETURN_POINTER(s);
 }

@@ -61,6 +61,18 @@ typedef struct BtCell
 	int32		n[BT_NOUTCOMES];	/* wins of a, wins of b, ties */
 } BtCell;
 
+/* Rows queued by bt_state_add before they touch the table */
+#define BT_PENDING		16
+
+typedef struct BtPending
+{
+	uint32		hash;			/* hash of (worker, a, b) */
+	int32		worker;
+	int32		a;
+	int32		b;
+	int32		outcome;
+} BtPending;
+
 /*
  * The aggregate state: items (and workers) interned to dense ids, and a
  * hash table of cells.  Memory grows with the number of distinct cells, not
@@ -83,15 +95,18 @@ typedef struct BtState
 	int64		flatcap;		/* allocated entries of flat */
 	BtCell	   *flat;			/* merged cells, in this state's ids; a pair may
 								 * repeat (summed by bt_data_from_state) */
+	int32		npending;		/* rows queued (bt_state_flush applies them) */
+	int32		pending_head;	/* oldest queued row */
+	BtPending	pending[BT_PENDING];
 } BtState;
 
 /* bt_state.c */
 extern BtState *bt_state_create(MemoryContext mcxt, KeyKind item_kind,
 								bool has_worker, KeyKind worker_kind);
-extern void bt_state_add(BtState *s, int32 worker, int32 a, int32 b,
-						 int outcome, int32 count);
-extern void bt_state_merge(BtState *dst, const BtState *src);
-extern bytea *bt_state_serialize(const BtState *s);
+extern void bt_state_add(BtState *s, int32 worker, int32 a, int32 b, int outcome);
+extern void bt_state_flush(BtState *s);
+extern void bt_state_merge(BtState *dst, BtState *src);
+extern bytea *bt_state_serialize(BtState *s);
 extern BtState *bt_state_deserialize(bytea *b, MemoryContext mcxt);
 
 /* Keys of items or workers, in ascending key order (id = position). */
@@ -135,7 +150,7 @@ typedef struct BtPairs
 } BtPairs;
 
 /* bt_data.c */
-extern BtData *bt_data_from_state(const BtState *s);
+extern BtData *bt_data_from_state(BtState *s);
 extern BtPairs *bt_pairs_alloc(int32 nitems, int32 npairs);
 extern BtPairs *bt_pairs_from_data(const BtData *d, bool keep_ties,
 								   int32 **cell_pair);
@@ -230,6 +245,15 @@ extern void bt_fit_finish(const BtPairs *p, const BtFitOptions *o,
 extern bool bt_ties_modelled(const BtPairs *p, BtTies ties);
 extern BtFit *bt_fit_data(const BtData *d, const BtFitOptions *o);
 
+/* Per-item accumulators of one pass over the pairs (one cache line each) */
+typedef struct BtItemAcc
+{
+	double		x;				/* score */
+	double		g;				/* gradient */
+	double		d;				/* J_ii */
+	double		pad;
+} BtItemAcc;
+
 /*
  * Newton system: the information matrix (negative Hessian) of a
  * BtObjective at a point, in sparse form, with helpers to solve J dx = g.
@@ -250,6 +274,8 @@ typedef struct BtSystem
 								 * .. comp_start[c + 1]) */
 	const int32 *members;		/* items grouped by component, in id order */
 	const int32 *local;			/* per item: position within its component */
+	BtItemAcc  *acc;			/* scratch of bt_eval, nitems */
+	double	   *mv;				/* scratch of bt_system_matvec, 2 * nitems */
 } BtSystem;
 
 /* A reusable Newton solver for one pair table (bt_fit.c) */

@@ -127,16 +127,18 @@ bt_canonical_cell(const BtCell *src, const int32 *irank, const int32 *wrank)
  * outlive the result.
  */
 BtData *
-bt_data_from_state(const BtState *s)
+bt_data_from_state(BtState *s)
 {
 	BtData	   *d = palloc0(sizeof(BtData));
 	int32	   *irank;
 	int32	   *wrank = NULL;
 	BtCell	   *cells;
-	int64		total = (int64) s->ncells + s->nflat;
+	int64		total;
 	int64		i,
 				j = 0;
 
+	bt_state_flush(s);
+	total = (int64) s->ncells + s->nflat;
 	bt_keys_from_map(&s->items, &d->items, &irank);
 	d->has_worker = s->has_worker;
 	if (s->has_worker)

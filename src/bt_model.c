@@ -158,7 +158,12 @@ bt_model_build(const BtData *d, const BtFitOptions *o, const BtFit *fit)
 				 errdetail("The model needs %zu bytes; at most %zu are allowed.",
 						   l.total, BT_MODEL_MAX_SIZE),
 				 errhint("Rank fewer items or pairs per model, for example with GROUP BY.")));
-	m = bt_alloc0(l.total);
+	/* not zeroed (it is large): the header and every padding gap are */
+	m = bt_alloc(l.total);
+	memset(m, 0, offsetof(BtModel, data));
+	base = (char *) m;
+	memset(base + l.component, 0, l.cells - l.component);
+	memset(base + l.item_keys, 0, l.total - l.item_keys);
 	SET_VARSIZE(m, l.total);
 	m->version = BT_MODEL_VERSION;
 	m->item_kind = d->items.kind;
@@ -180,7 +185,6 @@ bt_model_build(const BtData *d, const BtFitOptions *o, const BtFit *fit)
 	m->log_posterior = fit->log_posterior;
 	m->gradient_max = fit->gradient_max;
 
-	base = (char *) m;
 	memcpy(base + l.theta, fit->theta, sizeof(double) * (Size) d->items.n);
 	memcpy(base + l.se, fit->se, sizeof(double) * (Size) d->items.n);
 	if (nworkers > 0)

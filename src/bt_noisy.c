@@ -21,8 +21,11 @@
  *	  q_w and rho_w, and for the scores a few warm-started Newton steps on
  *	  the Bradley-Terry-Davidson posterior with every answer weighted by r
  *	  (each step increases it, so this is a generalised EM: the marginal
- *	  posterior never decreases).  Stops when no parameter moved by tol or
- *	  more, or at max_iter iterations.
+ *	  posterior never decreases).  EM is accelerated by SQUAREM: two EM steps
+ *	  give a direction, the extrapolated point is stabilised by a third step
+ *	  and kept only if the marginal posterior did not decrease.  Stops when
+ *	  no parameter (scores, log nu, logit q_w, log rho_w) moved by tol or more
+ *	  in a cycle, or after max_iter EM steps.
  *
  *	  The marginal objective and its gradient are here too (the gradient in
  *	  the scores is the r-weighted Bradley-Terry-Davidson gradient, by

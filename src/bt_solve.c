@@ -108,24 +108,32 @@ bt_system_matvec(const BtSystem *s, const double *v, double *out)
 	int32		i;
 	double		veta = s->has_eta ? v[n] : 0.0;
 	double		oeta = 0.0;
+	double	   *mv = s->mv;		/* (v_i, out_i) side by side: one cache line */
 
 	for (i = 0; i < n; i++)
-		out[i] = s->diag[i] * v[i];
+	{
+		mv[2 * i] = v[i];
+		mv[2 * i + 1] = s->diag[i] * v[i];
+	}
 	for (i = 0; i < p->npairs; i++)
 	{
 		int32		a = p->a[i];
 		int32		b = p->b[i];
 		double		w = s->w[i];
+		double		va = mv[2 * a];
+		double		vb = mv[2 * b];
 
-		out[a] -= w * v[b];
-		out[b] -= w * v[a];
+		mv[2 * a + 1] -= w * vb;
+		mv[2 * b + 1] -= w * va;
 		if (s->has_eta)
 		{
-			out[a] += s->ea[i] * veta;
-			out[b] += s->eb[i] * veta;
-			oeta += s->ea[i] * v[a] + s->eb[i] * v[b];
+			mv[2 * a + 1] += s->ea[i] * veta;
+			mv[2 * b + 1] += s->eb[i] * veta;
+			oeta += s->ea[i] * va + s->eb[i] * vb;
 		}
 	}
+	for (i = 0; i < n; i++)
+		out[i] = mv[2 * i + 1];
 	if (s->has_eta)
 		out[n] = oeta + s->diag[n] * veta;
 }

@@ -48,6 +48,13 @@ bt_cell_hash(int32 worker, int32 a, int32 b)
 /* Maximum load of the slot table: 3/4 */
 #define BT_SLOT_FULL(s)	((Size) (s)->ncells * 4 >= (Size) (s)->nslots * 3)
 
+/* Prefetch a slot (a hint only) */
+#if defined(__GNUC__) || defined(__clang__)
+#define BT_PREFETCH(p)	__builtin_prefetch(p, 1, 0)
+#else
+#define BT_PREFETCH(p)	((void) 0)
+#endif
+
 /* Allocate an empty slot table of nslots (a power of 2) slots. */
 static BtCell *
 bt_slots_alloc(MemoryContext mcxt, int32 nslots)
@@ -76,16 +83,30 @@ bt_state_grow(BtState *s)
 	s->nslots = oldn * 2;
 	s->slots = bt_slots_alloc(s->mcxt, s->nslots);
 	mask = (uint32) s->nslots - 1;
-	for (i = 0; i < oldn; i++)
+	/* in batches: prefetch the new slots of a batch, then insert it */
+	for (i = 0; i < oldn; i += BT_PENDING)
 	{
-		uint32		slot;
+		uint32		slot[BT_PENDING];
+		int32		idx[BT_PENDING];
+		int			m = 0,
+					k;
 
-		if (old[i].a < 0)
-			continue;
-		slot = bt_cell_hash(old[i].worker, old[i].a, old[i].b) & mask;
-		while (s->slots[slot].a >= 0)
-			slot = (slot + 1) & mask;
-		s->slots[slot] = old[i];
+		for (k = i; k < Min(i + BT_PENDING, oldn); k++)
+		{
+			if (old[k].a < 0)
+				continue;
+			slot[m] = bt_cell_hash(old[k].worker, old[k].a, old[k].b) & mask;
+			BT_PREFETCH(&s->slots[slot[m]]);
+			idx[m++] = k;
+		}
+		for (k = 0; k < m; k++)
+		{
+			uint32		sl = slot[k];
+
+			while (s->slots[sl].a >= 0)
+				sl = (sl + 1) & mask;
+			s->slots[sl] = old[idx[k]];
+		}
 	}
 	pfree(old);
 }
@@ -106,12 +127,12 @@ bt_state_create(MemoryContext mcxt, KeyKind item_kind, bool has_worker,
 	return s;
 }
 
-/* The cell of (worker, a, b), created with zero counts when absent. */
+/* The cell of (worker, a, b) with the given hash, created when absent. */
 static inline BtCell *
-bt_state_cell(BtState *s, int32 worker, int32 a, int32 b)
+bt_state_cell(BtState *s, uint32 hash, int32 worker, int32 a, int32 b)
 {
 	uint32		mask = (uint32) s->nslots - 1;
-	uint32		slot = bt_cell_hash(worker, a, b) & mask;
+	uint32		slot = hash & mask;
 	BtCell	   *c;
 
 	for (;;)
@@ -132,7 +153,7 @@ bt_state_cell(BtState *s, int32 worker, int32 a, int32 b)
 	if (BT_SLOT_FULL(s))
 	{
 		bt_state_grow(s);
-		return bt_state_cell(s, worker, a, b);
+		return bt_state_cell(s, hash, worker, a, b);
 	}
 	s->ncells++;
 	c->worker = worker;
@@ -142,14 +163,36 @@ bt_state_cell(BtState *s, int32 worker, int32 a, int32 b)
 	return c;
 }
 
+/* Apply the oldest pending row (see bt_state_add). */
+static void
+bt_state_apply(BtState *s)
+{
+	const BtPending *pd = &s->pending[s->pending_head];
+	BtCell	   *c = bt_state_cell(s, pd->hash, pd->worker, pd->a, pd->b);
+
+	if (c->n[pd->outcome] == PG_INT32_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many comparisons of one pair"),
+				 errdetail("One pair may be compared at most %d times with the same outcome.",
+						   PG_INT32_MAX)));
+	c->n[pd->outcome]++;
+	s->pending_head = (s->pending_head + 1) % BT_PENDING;
+	s->npending--;
+}
+
 /*
- * Count one outcome (BT_WIN_A: a won, BT_WIN_B: b won, BT_TIE) count times.
- * Without a worker column the pair is stored as (min, max).
+ * Count one comparison: outcome BT_WIN_A (a won), BT_WIN_B (b won) or
+ * BT_TIE.  Without a worker column the pair is stored as (min, max).
+ *
+ * The table is far larger than the CPU caches, so every row costs a cache
+ * miss; rows are queued for BT_PENDING rows with their slot prefetched, so
+ * the misses of consecutive rows overlap.  bt_state_flush applies the queue.
  */
 void
-bt_state_add(BtState *s, int32 worker, int32 a, int32 b, int outcome, int32 count)
+bt_state_add(BtState *s, int32 worker, int32 a, int32 b, int outcome)
 {
-	BtCell	   *c;
+	BtPending  *pd;
 
 	Assert(a != b && outcome >= 0 && outcome < BT_NOUTCOMES);
 	if (!s->has_worker && a > b)
@@ -161,14 +204,24 @@ bt_state_add(BtState *s, int32 worker, int32 a, int32 b, int outcome, int32 coun
 		if (outcome != BT_TIE)
 			outcome = 1 - outcome;
 	}
-	c = bt_state_cell(s, worker, a, b);
-	if (c->n[outcome] > PG_INT32_MAX - count)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many comparisons of one pair"),
-				 errdetail("One pair may be compared at most %d times with the same outcome.",
-						   PG_INT32_MAX)));
-	c->n[outcome] += count;
+	if (s->npending == BT_PENDING)
+		bt_state_apply(s);
+	pd = &s->pending[(s->pending_head + s->npending) % BT_PENDING];
+	pd->worker = worker;
+	pd->a = a;
+	pd->b = b;
+	pd->outcome = outcome;
+	pd->hash = bt_cell_hash(worker, a, b);
+	BT_PREFETCH(&s->slots[pd->hash & ((uint32) s->nslots - 1)]);
+	s->npending++;
+}
+
+/* Apply every queued row. */
+void
+bt_state_flush(BtState *s)
+{
+	while (s->npending > 0)
+		bt_state_apply(s);
 }
 
 /* Map every key of src to its id in dst (interning new keys). */
@@ -240,12 +293,14 @@ bt_state_flat_append(BtState *s, const BtCell *c, const int32 *imap, const int32
  * pay off even when most pairs are distinct.
  */
 void
-bt_state_merge(BtState *dst, const BtState *src)
+bt_state_merge(BtState *dst, BtState *src)
 {
 	int32	   *imap = bt_state_remap(&dst->items, &src->items);
 	int32	   *wmap = src->has_worker ? bt_state_remap(&dst->workers, &src->workers) : NULL;
 	int64		i;
 
+	bt_state_flush(dst);
+	bt_state_flush(src);
 	Assert(dst->has_worker == src->has_worker);
 	bt_state_flat_reserve(dst, (int64) src->ncells + src->nflat);
 	for (i = 0; i < src->nslots; i++)
@@ -282,11 +337,12 @@ bt_send_cell(StringInfo buf, const BtCell *c)
  * they are (a pair may appear more than once).
  */
 bytea *
-bt_state_serialize(const BtState *s)
+bt_state_serialize(BtState *s)
 {
 	StringInfoData buf;
 	int64		i;
 
+	bt_state_flush(s);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, BT_STATE_FORMAT);
 	pq_sendbyte(&buf, s->has_worker ? 1 : 0);
