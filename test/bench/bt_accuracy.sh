@@ -11,7 +11,10 @@
 #      ml       bt_rank, prior 0 (maximum likelihood, Newton)
 #      bt_rank  bt_rank with its defaults (Davidson ties, prior 1)
 #      noisy    bt_rank with the worker column (only on the noisy sets)
-#    Crowd-Kit cannot model ties: its runs get the decisive rows only.  The
+#    Every row is the mean over BT_ACC_SEEDS seeds (default 5); "bt_rank >=
+#    both ck" counts the seeds where bt_rank is at least as good as both
+#    Crowd-Kit runs.  Crowd-Kit cannot model ties: its runs get the decisive
+#    rows only.  The
 #    coverage columns are the share of items whose true score (shifted by
 #    the mean difference) lies in the 95% interval of bt_rank and of the
 #    noisy model.
@@ -47,27 +50,34 @@ BEGIN
 END $$;
 EOF
 
-printf '| set | items | comparisons | ties | workers (random) | ck-2 | ck-1000 | ml | bt_rank | noisy | 95%% interval coverage (bt_rank / noisy) |\n'
-printf '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|\n'
-# name:seed:items:comparisons:nu:workers:spammers
+printf '| set | items | comparisons | ties (mean) | workers (random) | ck-2 | ck-1000 | ml | bt_rank | noisy | bt_rank >= both ck | 95%% interval coverage (bt_rank / noisy) |\n'
+printf '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n'
+labeling_psql -d bt_acc -c 'CREATE TABLE results (o int, name text, seed int, items int, n int, ties bigint,
+	workers text, ck2 float8, ck1000 float8, ml float8, bt float8, noisy float8, cov_bt float8, cov_noisy float8)'
+# name:items:comparisons:nu:workers:spammers; every set with seeds 1..$seeds
+seeds=${BT_ACC_SEEDS:-5}
+o=0
 for spec in \
-	plain:11:100:300:0:1:0 plain:12:100:1000:0:1:0 plain:13:100:3000:0:1:0 \
-	plain:21:1000:2000:0:1:0 plain:22:1000:5000:0:1:0 plain:23:1000:10000:0:1:0 \
-	plain:24:1000:20000:0:1:0 plain:25:1000:50000:0:1:0 \
-	ties:31:1000:5000:0.5:1:0 ties:32:1000:20000:0.5:1:0 \
-	noisy:41:1000:5000:0.3:50:10 noisy:42:1000:20000:0.3:50:10
+	plain:100:300:0:1:0 plain:100:1000:0:1:0 plain:100:3000:0:1:0 \
+	plain:1000:2000:0:1:0 plain:1000:5000:0:1:0 plain:1000:10000:0:1:0 \
+	plain:1000:20000:0:1:0 plain:1000:50000:0:1:0 \
+	ties:1000:5000:0.5:1:0 ties:1000:20000:0.5:1:0 \
+	noisy:1000:5000:0.3:50:10 noisy:1000:20000:0.3:50:10
 do
-	IFS=: read -r name seed items n nu workers spammers <<<"$spec"
-	labeling_psql -d bt_acc -At -f test/bench/bt_gen.sql -f - <<EOF >/dev/null
+	o=$((o + 1))
+	IFS=: read -r name items n nu workers spammers <<<"$spec"
+	for s in $(seq 1 "$seeds"); do
+		seed=$((1000 * o + s))
+		labeling_psql -d bt_acc -At -f test/bench/bt_gen.sql -f - <<EOF >/dev/null
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS c, truth;
 SELECT pg_temp.bt_generate('c', $seed, $items, $n, $nu, $workers, $spammers);
 CREATE TABLE truth AS SELECT * FROM pg_temp.bt_truth_table($seed, $items);
 \copy (SELECT l, r, w FROM c WHERE w IS NOT NULL ORDER BY k) TO '$work/decisive.csv' WITH (FORMAT csv)
 EOF
-	"$work/bt_refmm" 2 <"$work/decisive.csv" >"$work/ck2.csv"
-	"$work/bt_refmm" 1000 <"$work/decisive.csv" >"$work/ck1000.csv"
-	labeling_psql -d bt_acc -At -f "$work/spearman.sql" -f - <<EOF
+		"$work/bt_refmm" 2 <"$work/decisive.csv" >"$work/ck2.csv"
+		"$work/bt_refmm" 1000 <"$work/decisive.csv" >"$work/ck1000.csv"
+		labeling_psql -d bt_acc -At -f "$work/spearman.sql" -f - <<EOF
 SET client_min_messages = warning;
 DROP TABLE IF EXISTS ck2, ck1000, ml, bt, noisy;
 CREATE TABLE ck2 (item text, score float8);
@@ -81,18 +91,26 @@ CREATE TABLE bt AS SELECT item, score, lower, upper FROM labeling.bt_scores((SEL
 CREATE TABLE noisy AS SELECT item, score, lower, upper FROM labeling.bt_scores((SELECT mn FROM m)) WHERE (SELECT mn FROM m) IS NOT NULL;
 WITH shift AS (SELECT avg(bt.score - t.theta) AS d FROM bt JOIN truth t USING (item)),
 nshift AS (SELECT avg(noisy.score - t.theta) AS d FROM noisy JOIN truth t USING (item))
-SELECT '| $name | $items | $n | ' || (SELECT count(*) FILTER (WHERE w IS NULL) FROM c) || ' | '
-	   || CASE WHEN $workers > 1 THEN '$workers ($spammers)' ELSE '-' END || ' | '
-	   || pg_temp.spearman('ck2') || ' | ' || pg_temp.spearman('ck1000') || ' | '
-	   || pg_temp.spearman('ml') || ' | ' || pg_temp.spearman('bt') || ' | '
-	   || coalesce(pg_temp.spearman('noisy')::text, '-') || ' | '
-	   || (SELECT round(100.0 * avg((t.theta + shift.d BETWEEN bt.lower AND bt.upper)::int), 1)
-		   FROM bt JOIN truth t USING (item), shift) || '% / '
-	   || coalesce((SELECT round(100.0 * avg((t.theta + nshift.d BETWEEN noisy.lower AND noisy.upper)::int), 1)
-		   FROM noisy JOIN truth t USING (item), nshift) || '%', '-') || ' |';
+INSERT INTO results SELECT $o, '$name', $seed, $items, $n, (SELECT count(*) FILTER (WHERE w IS NULL) FROM c),
+	CASE WHEN $workers > 1 THEN '$workers ($spammers)' ELSE '-' END,
+	pg_temp.spearman('ck2'), pg_temp.spearman('ck1000'), pg_temp.spearman('ml'), pg_temp.spearman('bt'),
+	pg_temp.spearman('noisy'),
+	(SELECT avg((t.theta + shift.d BETWEEN bt.lower AND bt.upper)::int) FROM bt JOIN truth t USING (item), shift),
+	(SELECT avg((t.theta + nshift.d BETWEEN noisy.lower AND noisy.upper)::int) FROM noisy JOIN truth t USING (item), nshift);
 DROP TABLE m;
 EOF
+	done
 done
+labeling_psql -d bt_acc -At -f - <<EOF
+SELECT '| ' || name || ' | ' || items || ' | ' || n || ' | ' || round(avg(ties)) || ' | ' || min(workers) || ' | '
+	   || round(avg(ck2)::numeric, 4) || ' | ' || round(avg(ck1000)::numeric, 4) || ' | '
+	   || round(avg(ml)::numeric, 4) || ' | ' || round(avg(bt)::numeric, 4) || ' | '
+	   || coalesce(round(avg(noisy)::numeric, 4)::text, '-') || ' | '
+	   || count(*) FILTER (WHERE bt >= greatest(ck2, ck1000)) || '/' || count(*) || ' | '
+	   || round(100 * avg(cov_bt)::numeric, 1) || '% / '
+	   || coalesce(round(100 * avg(cov_noisy)::numeric, 1) || '%', '-') || ' |'
+FROM results GROUP BY o, name, items, n ORDER BY o;
+EOF
 
 printf '\nurbano-musicsim-pairwise, agreement with the reference ranking (pooled over 11 queries):\n\n'
 data=test/data/urbano-musicsim-pairwise
