@@ -154,6 +154,8 @@ extern BtData *bt_data_from_state(BtState *s);
 extern BtPairs *bt_pairs_alloc(int32 nitems, int32 npairs);
 extern BtPairs *bt_pairs_from_data(const BtData *d, bool keep_ties,
 								   int32 **cell_pair);
+extern void bt_pairs_free(BtPairs *p);
+extern int32 *bt_group(const int32 *key, int32 n, int32 nkeys, int32 **start);
 extern int32 bt_components(const BtPairs *p, int32 *component);
 extern int	bt_keys_cmp(const BtKeys *k, int32 i, int32 j);
 extern Datum bt_keys_datum(const BtKeys *k, int32 i);
@@ -300,25 +302,33 @@ extern double bt_noisy_objective(const BtData *d, const BtPairs *p,
 								 const int32 *cell_pair, bool has_eta,
 								 double prior, const double *x,
 								 const double *rel, const double *noise);
+extern void bt_worker_params(int32 nw, int nout, const double *lq, const double *u,
+							 int stride, double *rel, double *noise);
 extern double bt_noisy_gradient(const BtData *d, const BtPairs *p,
 								const int32 *cell_pair, bool has_eta,
 								double prior, const double *x,
 								const double *rel, const double *noise,
 								double *gx, double *grel, double *gnoise);
 
-/* Davidson outcome probabilities for score difference d = theta_a - theta_b */
+/* Half a score difference, clamped so that exp() of it stays finite */
+static inline double
+bt_half_diff(double d)
+{
+	double		h = d * 0.5;
+
+	return h > 350.0 ? 350.0 : h < -350.0 ? -350.0 : h;
+}
+
+/*
+ * Davidson outcome probabilities for score difference d = theta_a -
+ * theta_b: (e, 1/e, nu) / (e + 1/e + nu) with e = exp(d / 2).
+ */
 static inline void
 bt_probs(double d, double nu, double *pa, double *pb, double *pt)
 {
-	double		h = d * 0.5;
-	double		x,
-				s;
+	double		x = exp(bt_half_diff(d));
+	double		s;
 
-	if (h > 350.0)
-		h = 350.0;
-	else if (h < -350.0)
-		h = -350.0;
-	x = exp(h);
 	s = x + 1.0 / x + nu;
 	*pa = x / s;
 	*pb = (1.0 / x) / s;

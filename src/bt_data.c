@@ -377,3 +377,39 @@ bt_keys_cstring(const BtKeys *k, int32 i)
 		return psprintf(INT64_FORMAT, k->ints[i]);
 	return pnstrdup(k->strs[i], k->lens[i]);
 }
+
+void
+bt_pairs_free(BtPairs *p)
+{
+	pfree(p->a);
+	pfree(p->b);
+	pfree(p->wa);
+	pfree(p->wb);
+	pfree(p->t);
+	pfree(p);
+}
+
+/*
+ * Group 0 .. n-1 by key[i] in 1 .. nkeys (a stable counting sort): returns
+ * the indexes grouped by key, in index order within a group; group k is
+ * result[start[k] .. start[k + 1]) (start has nkeys + 2 entries).
+ */
+int32 *
+bt_group(const int32 *key, int32 n, int32 nkeys, int32 **start)
+{
+	int32	   *st = bt_alloc0(sizeof(int32) * ((Size) nkeys + 2));
+	int32	   *fill = bt_alloc(sizeof(int32) * ((Size) nkeys + 2));
+	int32	   *out = bt_alloc(sizeof(int32) * Max(n, 1));
+	int32		i;
+
+	for (i = 0; i < n; i++)
+		st[key[i] + 1]++;
+	for (i = 1; i <= nkeys; i++)
+		st[i + 1] += st[i];
+	memcpy(fill, st, sizeof(int32) * ((Size) nkeys + 2));
+	for (i = 0; i < n; i++)
+		out[fill[key[i]]++] = i;
+	pfree(fill);
+	*start = st;
+	return out;
+}

@@ -136,11 +136,7 @@ bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys, doubl
 			continue;
 		}
 		/* as bt_probs: P = (e, 1/e, nu) / s with e = exp((theta_a - theta_b) / 2) */
-		h = acc ? 0.5 * (acc[a].x - acc[b].x) : 0.5 * (x[a] - x[b]);
-		if (h > 350.0)
-			h = 350.0;
-		else if (h < -350.0)
-			h = -350.0;
+		h = bt_half_diff(acc ? acc[a].x - acc[b].x : x[a] - x[b]);
 		e = exp(h);
 		s = e + 1.0 / e + nu;
 		if (f)
@@ -255,26 +251,15 @@ static void
 bt_system_layout(BtSystem *s, const BtPairs *p, int32 *component, int32 ncomp)
 {
 	int32		n = p->nitems;
-	int32	   *start = bt_alloc0(sizeof(int32) * (ncomp + 2));
-	int32	   *members = bt_alloc(sizeof(int32) * Max(n, 1));
+	int32	   *start;
+	int32	   *members = bt_group(component, n, ncomp, &start);
 	int32	   *local = bt_alloc(sizeof(int32) * Max(n, 1));
-	int32	   *fill = bt_alloc(sizeof(int32) * (ncomp + 2));
-	int32		i;
+	int32		c,
+				k;
 
-	for (i = 0; i < n; i++)
-		start[component[i] + 1]++;
-	start[1] = 0;
-	for (i = 1; i <= ncomp; i++)
-		start[i + 1] += start[i];
-	memcpy(fill, start, sizeof(int32) * (ncomp + 2));
-	for (i = 0; i < n; i++)
-	{
-		int32		c = component[i];
-
-		local[i] = fill[c] - start[c];
-		members[fill[c]++] = i;
-	}
-	pfree(fill);
+	for (c = 1; c <= ncomp; c++)
+		for (k = start[c]; k < start[c + 1]; k++)
+			local[members[k]] = k - start[c];
 	s->component = component;
 	s->ncomponents = ncomp;
 	s->comp_start = start;

@@ -53,24 +53,8 @@ typedef struct BtCheck
 static void
 bt_check_workers(BtCheck *ck, const double *z)
 {
-	const double *wz = z + ck->nx;
-	int32		w;
-	int			o;
-
-	for (w = 0; w < ck->nworkers; w++)
-	{
-		const double *u = wz + ck->nworkers + BT_NOUTCOMES * (Size) w;
-		double		mx = u[0],
-					sum = 0.0;
-
-		ck->rel[w] = 1.0 / (1.0 + exp(-wz[w]));
-		for (o = 1; o < ck->nout; o++)
-			mx = Max(mx, u[o]);
-		for (o = 0; o < ck->nout; o++)
-			sum += exp(u[o] - mx);
-		for (o = 0; o < BT_NOUTCOMES; o++)
-			ck->noise[BT_NOUTCOMES * (Size) w + o] = o < ck->nout ? exp(u[o] - mx) / sum : 0.0;
-	}
+	bt_worker_params(ck->nworkers, ck->nout, z + ck->nx, z + ck->nx + ck->nworkers,
+					 BT_NOUTCOMES, ck->rel, ck->noise);
 }
 
 static double

@@ -225,6 +225,7 @@ bt_model_view(const BtModel *m, BtModelView *v)
 	Size		ibytes = 0,
 				wbytes = 0;
 	Size		size = VARSIZE(m);
+	int			pass;
 
 	if (size < offsetof(BtModel, data) || m->version != BT_MODEL_VERSION ||
 		m->nitems < 0 || m->nworkers < 0 || m->ncells < 0)
@@ -232,32 +233,25 @@ bt_model_view(const BtModel *m, BtModelView *v)
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid bt_model value"),
 				 errdetail("Unsupported version or corrupt header.")));
-	/* text key bytes are known only from the offsets: lay out in two steps */
-	bt_layout(&l, m->nitems, m->nworkers, m->ncells, m->item_kind, 0,
-			  m->worker_kind, 0);
-	if (l.total > size)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid bt_model value"),
-				 errdetail("The value is truncated.")));
-	if (m->item_kind == KEY_TEXT)
-		ibytes = ((const int32 *) (base + l.item_keys))[m->nitems];
-	bt_layout(&l, m->nitems, m->nworkers, m->ncells, m->item_kind, ibytes,
-			  m->worker_kind, 0);
-	if (l.total > size)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid bt_model value"),
-				 errdetail("The value is truncated.")));
-	if (m->worker_kind == KEY_TEXT)
-		wbytes = ((const int32 *) (base + l.worker_keys))[m->nworkers];
-	bt_layout(&l, m->nitems, m->nworkers, m->ncells, m->item_kind, ibytes,
-			  m->worker_kind, wbytes);
-	if (l.total != size)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_CORRUPTED),
-				 errmsg("invalid bt_model value"),
-				 errdetail("The size does not match the contents.")));
+
+	/*
+	 * The byte counts of text keys are stored at the end of their offsets:
+	 * lay out without them, read the item bytes, then the worker bytes.
+	 */
+	for (pass = 0; pass < 3; pass++)
+	{
+		bt_layout(&l, m->nitems, m->nworkers, m->ncells, m->item_kind, ibytes,
+				  m->worker_kind, wbytes);
+		if (l.total > size || (pass == 2 && l.total != size))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid bt_model value"),
+					 errdetail("The size does not match the contents.")));
+		if (pass == 0 && m->item_kind == KEY_TEXT)
+			ibytes = ((const int32 *) (base + l.item_keys))[m->nitems];
+		if (pass == 1 && m->worker_kind == KEY_TEXT)
+			wbytes = ((const int32 *) (base + l.worker_keys))[m->nworkers];
+	}
 	v->m = m;
 	v->theta = (const double *) (base + l.theta);
 	v->se = (const double *) (base + l.se);

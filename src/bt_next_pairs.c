@@ -32,6 +32,7 @@
 
 #include <math.h>
 
+#include "common/hashfn.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -62,10 +63,7 @@ typedef struct BtPairCount
 static inline uint32
 bt_pc_hash(uint64 k)
 {
-	k ^= k >> 33;
-	k *= UINT64CONST(0xff51afd7ed558ccd);
-	k ^= k >> 33;
-	return (uint32) k;
+	return hash_combine(murmurhash32((uint32) (k >> 32)), murmurhash32((uint32) k));
 }
 
 static void
@@ -293,20 +291,7 @@ bt_next_pairs(PG_FUNCTION_ARGS)
 	bt_pc_build(&pc, p);
 
 	/* items grouped by component, each group by score descending */
-	start = bt_alloc0(sizeof(int32) * (nc + 2));
-	order = bt_alloc(sizeof(int32) * n);
-	for (i = 0; i < n; i++)
-		start[v.component[i] + 1]++;
-	for (c = 1; c <= nc; c++)
-		start[c + 1] += start[c];
-	{
-		int32	   *fill = palloc(sizeof(int32) * (nc + 2));
-
-		memcpy(fill, start, sizeof(int32) * (nc + 2));
-		for (i = 0; i < n; i++)
-			order[fill[v.component[i]]++] = i;
-		pfree(fill);
-	}
+	order = bt_group(v.component, n, nc, &start);
 	sort_theta = v.theta;
 	for (c = 1; c <= nc; c++)
 		qsort(order + start[c], start[c + 1] - start[c], sizeof(int32), bt_score_cmp);

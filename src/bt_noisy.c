@@ -159,12 +159,7 @@ bt_noisy_objective(const BtData *d, const BtPairs *p, const int32 *cell_pair,
 	obj.eta_prior = has_eta;
 	f += bt_objective(&obj, x);
 	f += bt_worker_log_prior(d->workers.n, has_eta, rel, noise);
-	pfree(w->a);
-	pfree(w->b);
-	pfree(w->wa);
-	pfree(w->wb);
-	pfree(w->t);
-	pfree(w);
+	bt_pairs_free(w);
 	return f;
 }
 
@@ -246,12 +241,7 @@ bt_noisy_gradient(const BtData *d, const BtPairs *p, const int32 *cell_pair,
 	}
 	pfree(dq);
 	pfree(drho);
-	pfree(w->a);
-	pfree(w->b);
-	pfree(w->wa);
-	pfree(w->wb);
-	pfree(w->t);
-	pfree(w);
+	bt_pairs_free(w);
 	return gmax;
 }
 
@@ -281,28 +271,39 @@ typedef struct BtEm
 	double	   *cnt;
 } BtEm;
 
-static void
-bt_em_unpack(BtEm *em, const double *v)
+/*
+ * Reliabilities and noise shares from unconstrained coordinates: lq[w] =
+ * logit(q_w), and u[stride * w + o] for the nout modelled outcomes (a
+ * softmax gives the shares; outcomes not modelled get 0).
+ */
+void
+bt_worker_params(int32 nw, int nout, const double *lq, const double *u, int stride,
+				 double *rel, double *noise)
 {
-	const double *lq = v + em->nx;
-	const double *lr = v + em->nx + em->nw;
 	int32		i;
 	int			o;
 
-	for (i = 0; i < em->nw; i++)
+	for (i = 0; i < nw; i++)
 	{
-		const double *u = lr + (Size) em->nout * i;
-		double		mx = u[0],
+		const double *ui = u + (Size) stride * i;
+		double		mx = ui[0],
 					sum = 0.0;
 
-		em->rel[i] = 1.0 / (1.0 + exp(-lq[i]));
-		for (o = 1; o < em->nout; o++)
-			mx = Max(mx, u[o]);
-		for (o = 0; o < em->nout; o++)
-			sum += exp(u[o] - mx);
+		rel[i] = 1.0 / (1.0 + exp(-lq[i]));
+		for (o = 1; o < nout; o++)
+			mx = Max(mx, ui[o]);
+		for (o = 0; o < nout; o++)
+			sum += exp(ui[o] - mx);
 		for (o = 0; o < BT_NOUTCOMES; o++)
-			em->noise[BT_NOUTCOMES * (Size) i + o] = o < em->nout ? exp(u[o] - mx) / sum : 0.0;
+			noise[BT_NOUTCOMES * (Size) i + o] = o < nout ? exp(ui[o] - mx) / sum : 0.0;
 	}
+}
+
+static void
+bt_em_unpack(BtEm *em, const double *v)
+{
+	bt_worker_params(em->nw, em->nout, v + em->nx, v + em->nx + em->nw, em->nout,
+					 em->rel, em->noise);
 }
 
 static void

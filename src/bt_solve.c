@@ -352,6 +352,7 @@ bt_system_standard_errors(const BtSystem *s, double *se)
 	const BtPairs *p = s->pairs;
 	int32		nc = s->ncomponents;
 	double	   *prior_sum = bt_alloc0(sizeof(double) * (nc + 1));
+	int32	   *pair_comp;
 	int32	   *pair_start;
 	int32	   *pair_list;
 	int32		c,
@@ -361,20 +362,11 @@ bt_system_standard_errors(const BtSystem *s, double *se)
 		prior_sum[s->component[i]] += s->prior_info[i];
 
 	/* pairs grouped by component, for the dense blocks */
-	pair_start = bt_alloc0(sizeof(int32) * (nc + 2));
-	pair_list = bt_alloc(sizeof(int32) * Max(p->npairs, 1));
+	pair_comp = bt_alloc(sizeof(int32) * Max(p->npairs, 1));
 	for (i = 0; i < p->npairs; i++)
-		pair_start[s->component[p->a[i]] + 1]++;
-	for (c = 1; c <= nc; c++)
-		pair_start[c + 1] += pair_start[c];
-	{
-		int32	   *fill = bt_alloc(sizeof(int32) * (nc + 2));
-
-		memcpy(fill, pair_start, sizeof(int32) * (nc + 2));
-		for (i = 0; i < p->npairs; i++)
-			pair_list[fill[s->component[p->a[i]]]++] = i;
-		pfree(fill);
-	}
+		pair_comp[i] = s->component[p->a[i]];
+	pair_list = bt_group(pair_comp, p->npairs, nc, &pair_start);
+	pfree(pair_comp);
 
 	for (c = 1; c <= nc; c++)
 	{

@@ -21,6 +21,7 @@
  */
 #include "postgres.h"
 
+#include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/memutils.h"
@@ -33,16 +34,9 @@
 static inline uint32
 bt_cell_hash(int32 worker, int32 a, int32 b)
 {
-	uint64		h = ((uint64) (uint32) a << 32) | (uint32) b;
+	uint32		h = hash_combine(murmurhash32((uint32) a), murmurhash32((uint32) b));
 
-	h ^= (uint64) (uint32) worker * UINT64CONST(0x9e3779b97f4a7c15);
-	/* the 64-bit finaliser of MurmurHash3 */
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
+	return worker ? hash_combine(h, murmurhash32((uint32) worker)) : h;
 }
 
 /* Maximum load of the slot table: 3/4 */
