@@ -240,10 +240,6 @@ extern double bt_gradient(const BtObjective *obj, const double *x, double *g);
 extern void bt_hessian_vector(const BtObjective *obj, const double *x,
 							  const double *v, double *out);
 extern BtFit *bt_fit_alloc(int32 nitems, int32 nworkers);
-extern void bt_fit_plain(const BtPairs *p, const BtFitOptions *o,
-						 double *x, bool warm, BtFit *fit);
-extern void bt_fit_finish(const BtPairs *p, const BtFitOptions *o,
-						  const double *x, BtFit *fit);
 extern bool bt_ties_modelled(const BtPairs *p, BtTies ties);
 extern BtFit *bt_fit_data(const BtData *d, const BtFitOptions *o);
 
@@ -284,11 +280,17 @@ typedef struct BtSystem
 typedef struct BtNewton
 {
 	BtObjective obj;
-	BtSystem	sys;
+	BtSystem	sys;			/* after a run: J at the result */
+	double		f;				/* after a run: the objective at the result */
+	double		gmax;			/* after a run: max |gradient| at the result */
 } BtNewton;
 
 extern void bt_newton_init(BtNewton *nt, const BtPairs *p, const BtFitOptions *o);
 extern void bt_newton_run(BtNewton *nt, const BtFitOptions *o, double *x, BtFit *fit);
+extern void bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm,
+						 BtFit *fit, BtNewton *solver);
+extern void bt_fit_finish(const BtPairs *p, const BtFitOptions *o, const double *x,
+						  BtFit *fit, const BtNewton *solver);
 
 /* bt_solve.c */
 extern void bt_system_matvec(const BtSystem *s, const double *v, double *out);

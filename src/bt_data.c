@@ -147,17 +147,52 @@ bt_data_from_state(BtState *s)
 		d->workers.kind = KEY_TEXT;
 	d->rows = s->rows;
 	d->rows_skipped = s->rows_skipped;
-	cells = bt_alloc(sizeof(BtCell) * Max(total, 1));
-	for (i = 0; i < s->nslots; i++)
-		if (s->slots[i].a >= 0)
-			cells[j++] = bt_canonical_cell(&s->slots[i], irank, wrank);
-	for (i = 0; i < s->nflat; i++)
-		cells[j++] = bt_canonical_cell(&s->flat[i], irank, wrank);
-	Assert(j == total);
+
+	/*
+	 * Sort by (worker, a, b) with LSD radix passes; the first pass (on b)
+	 * reads the state's cells directly and renumbers them on the way.
+	 */
+	{
+		int32	   *count = bt_alloc0(sizeof(int32) * ((Size) d->items.n + 1));
+		BtCell	   *tmp = bt_alloc(sizeof(BtCell) * Max(total, 1));
+		BtCell		c;
+
+		for (i = 0; i < s->nslots; i++)
+			if (s->slots[i].a >= 0)
+				count[bt_canonical_cell(&s->slots[i], irank, wrank).b + 1]++;
+		for (i = 0; i < s->nflat; i++)
+			count[bt_canonical_cell(&s->flat[i], irank, wrank).b + 1]++;
+		for (i = 0; i < d->items.n; i++)
+			count[i + 1] += count[i];
+		for (i = 0; i < s->nslots; i++)
+			if (s->slots[i].a >= 0)
+			{
+				c = bt_canonical_cell(&s->slots[i], irank, wrank);
+				tmp[count[c.b]++] = c;
+				j++;
+			}
+		for (i = 0; i < s->nflat; i++)
+		{
+			c = bt_canonical_cell(&s->flat[i], irank, wrank);
+			tmp[count[c.b]++] = c;
+			j++;
+		}
+		Assert(j == total);
+		pfree(count);
+		cells = bt_alloc(sizeof(BtCell) * Max(total, 1));
+		bt_radix_pass(tmp, cells, total, 1, d->items.n);
+		if (d->workers.n > 1)
+		{
+			bt_radix_pass(cells, tmp, total, 0, d->workers.n);
+			pfree(cells);
+			cells = tmp;
+		}
+		else
+			pfree(tmp);
+	}
 	pfree(irank);
 	if (wrank)
 		pfree(wrank);
-	bt_sort_cells(cells, total, d->items.n, d->workers.n);
 
 	/* sum equal cells (merged from parallel workers) */
 	j = 0;

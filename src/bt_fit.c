@@ -389,22 +389,25 @@ bt_gauge_project(const BtSystem *s, double *v)
  * step costs one pass over the pairs plus the conjugate-gradient solve.
  */
 static void
-bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
-		  double *x, BtFit *fit)
+bt_newton(BtNewton *nt, const BtFitOptions *o, double *x, BtFit *fit)
 {
+	const BtObjective *obj = &nt->obj;
+	BtSystem   *sys = &nt->sys;
 	int32		nx = sys->n;
 	double	   *g = bt_alloc(sizeof(double) * nx);
 	double	   *gt = bt_alloc(sizeof(double) * nx);
 	double	   *dx = bt_alloc(sizeof(double) * nx);
 	double	   *xt = bt_alloc(sizeof(double) * nx);
 	double		f;
+	double		gmax;
 	int32		steps = 0;
 
 	fit->converged = false;
-	(void) bt_eval(obj, x, g, sys, &f);
+	gmax = bt_eval(obj, x, g, sys, &f);
 	while (steps < o->max_iter)
 	{
 		double		gnorm = 0.0,
+					gmax_t = gmax,
 					slope = 0.0,
 					alpha = 1.0,
 					ft = f,
@@ -451,7 +454,7 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 		{
 			for (i = 0; i < nx; i++)
 				xt[i] = x[i] + alpha * dx[i];
-			(void) bt_eval(obj, xt, gt, sys, &ft);
+			gmax_t = bt_eval(obj, xt, gt, sys, &ft);
 			if (ft >= f + 1e-4 * alpha * slope - noise)
 			{
 				accepted = true;
@@ -467,7 +470,7 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 		if (!accepted)
 		{
 			/* no increase found: J and g must describe x again */
-			(void) bt_eval(obj, x, g, sys, &f);
+			gmax = bt_eval(obj, x, g, sys, &f);
 			break;
 		}
 		for (i = 0; i < nx; i++)
@@ -475,6 +478,7 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 		memcpy(x, xt, sizeof(double) * nx);
 		memcpy(g, gt, sizeof(double) * nx);
 		f = ft;
+		gmax = gmax_t;
 		steps++;
 		if (step < o->tol)
 		{
@@ -483,6 +487,8 @@ bt_newton(const BtObjective *obj, BtSystem *sys, const BtFitOptions *o,
 		}
 	}
 	fit->iterations = steps;
+	nt->f = f;
+	nt->gmax = gmax;
 	pfree(g);
 	pfree(gt);
 	pfree(dx);
@@ -578,7 +584,8 @@ bt_mm(const BtPairs *p, const BtFitOptions *o, double *x, BtFit *fit)
  * the rest.
  */
 void
-bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm, BtFit *fit)
+bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm, BtFit *fit,
+			 BtNewton *solver)
 {
 	int32		n = p->nitems;
 	bool		has_eta = bt_ties_modelled(p, o->ties);
@@ -612,10 +619,11 @@ bt_fit_plain(const BtPairs *p, const BtFitOptions *o, double *x, bool warm, BtFi
 		bt_mm(p, o, x, fit);
 	else
 	{
-		BtNewton	nt;
+		BtNewton	local;
+		BtNewton   *nt = solver ? solver : &local;
 
-		bt_newton_init(&nt, p, o);
-		bt_newton_run(&nt, o, x, fit);
+		bt_newton_init(nt, p, o);
+		bt_newton_run(nt, o, x, fit);
 	}
 }
 
@@ -645,34 +653,48 @@ bt_newton_init(BtNewton *nt, const BtPairs *p, const BtFitOptions *o)
 void
 bt_newton_run(BtNewton *nt, const BtFitOptions *o, double *x, BtFit *fit)
 {
-	bt_newton(&nt->obj, &nt->sys, o, x, fit);
+	bt_newton(nt, o, x, fit);
 }
 
 /*
  * Everything but the iteration itself: components, nu, the objective and
  * its gradient at x, standard errors, and with prior 0 the Crowd-Kit
- * normalisation (strengths summing to 1).
+ * normalisation (strengths summing to 1).  When the Newton solver that
+ * produced x is given, its last evaluation (at x) is reused.
  */
 void
-bt_fit_finish(const BtPairs *p, const BtFitOptions *o, const double *x, BtFit *fit)
+bt_fit_finish(const BtPairs *p, const BtFitOptions *o, const double *x, BtFit *fit,
+			  const BtNewton *solver)
 {
 	int32		n = p->nitems;
 	bool		has_eta = bt_ties_modelled(p, o->ties);
-	BtObjective obj = {p, o->prior, has_eta, has_eta};
-	BtSystem	sys;
-	double	   *g = bt_alloc(sizeof(double) * (n + 1));
+	BtSystem	local;
+	const BtSystem *sys = solver ? &solver->sys : &local;
 	int32		i;
 
-	fit->ncomponents = bt_components(p, fit->component);
 	fit->nu = has_eta ? exp(x[n]) : 0.0;
-	fit->log_posterior = bt_objective(&obj, x);
-	memset(&sys, 0, sizeof(sys));
-	bt_system_alloc(&sys, p, has_eta);
-	bt_system_layout(&sys, p, fit->component, fit->ncomponents);
-	fit->gradient_max = bt_eval(&obj, x, g, &sys, NULL);
+	if (solver)
+	{
+		fit->ncomponents = solver->sys.ncomponents;
+		memcpy(fit->component, solver->sys.component, sizeof(int32) * n);
+		fit->log_posterior = solver->f;
+		fit->gradient_max = solver->gmax;
+	}
+	else
+	{
+		BtObjective obj = {p, o->prior, has_eta, has_eta};
+		double	   *g = bt_alloc(sizeof(double) * (n + 1));
+
+		fit->ncomponents = bt_components(p, fit->component);
+		memset(&local, 0, sizeof(local));
+		bt_system_alloc(&local, p, has_eta);
+		bt_system_layout(&local, p, fit->component, fit->ncomponents);
+		fit->gradient_max = bt_eval(&obj, x, g, &local, &fit->log_posterior);
+		pfree(g);
+	}
 	memcpy(fit->theta, x, sizeof(double) * n);
 	if (o->prior > 0.0)
-		bt_system_standard_errors(&sys, fit->se);
+		bt_system_standard_errors(sys, fit->se);
 	else
 	{
 		double		mx = -get_float8_infinity();
@@ -692,7 +714,6 @@ bt_fit_finish(const BtPairs *p, const BtFitOptions *o, const double *x, BtFit *f
 				fit->theta[i] -= mx;
 		}
 	}
-	pfree(g);
 }
 
 /* Fit a canonical table with the given options. */
@@ -707,9 +728,10 @@ bt_fit_data(const BtData *d, const BtFitOptions *o)
 	{
 		BtPairs    *p = bt_pairs_from_data(d, o->ties == BT_TIES_DAVIDSON, NULL);
 		double	   *x = bt_alloc0(sizeof(double) * (d->items.n + 1));
+		BtNewton	nt;
 
-		bt_fit_plain(p, o, x, false, fit);
-		bt_fit_finish(p, o, x, fit);
+		bt_fit_plain(p, o, x, false, fit, &nt);
+		bt_fit_finish(p, o, x, fit, o->method == BT_METHOD_NEWTON ? &nt : NULL);
 	}
 	return fit;
 }

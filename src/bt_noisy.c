@@ -412,7 +412,7 @@ bt_fit_noisy(const BtData *d, const BtFitOptions *o, BtFit *fit)
 	em.inner.noisy = false;
 	em.inner.max_iter = BT_DEFAULT_NEWTON_ITER;
 	em.inner.tol = 1e-6;
-	bt_fit_plain(p, &em.inner, v0, false, em.scratch);
+	bt_fit_plain(p, &em.inner, v0, false, em.scratch, NULL);
 	for (i = 0; i < em.nw; i++)
 	{
 		em.rel[i] = BT_EM_START_RELIABILITY;
@@ -487,7 +487,7 @@ bt_fit_noisy(const BtData *d, const BtFitOptions *o, BtFit *fit)
 	(void) bt_estep(d, p, cell_pair, em.has_eta, v0, em.rel, em.noise, em.w, NULL, NULL, NULL);
 	em.inner = *o;
 	em.inner.method = BT_METHOD_NEWTON;
-	bt_fit_finish(em.w, &em.inner, v0, fit);
+	bt_fit_finish(em.w, &em.inner, v0, fit, NULL);
 	/* components of the raw comparison graph */
 	fit->ncomponents = bt_components(p, fit->component);
 	fit->log_posterior = bt_noisy_objective(d, p, cell_pair, em.has_eta, o->prior,
