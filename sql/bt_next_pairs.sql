@@ -34,7 +34,7 @@ FROM labeling.bt_next_pairs((SELECT labeling.bt_rank(l, r, w) FROM (VALUES
 -- bigint keys come back as text, in key order within a pair
 SELECT left_item, right_item, reason
 FROM labeling.bt_next_pairs((SELECT labeling.bt_rank(l, r, w) FROM (VALUES
-	(10::bigint, 9::bigint, 10::bigint), (9, 100, 9)) v(l, r, w)), 2);
+	(10::bigint, 9::bigint, 10::bigint), (9, 100, 9), (9, 10, 10)) v(l, r, w)), 2);
 
 -- errors
 SELECT * FROM labeling.bt_next_pairs((SELECT m FROM bt_np), -1);

@@ -24,8 +24,9 @@
  *	  search.  'mm': Hunter's (2004) minorise-maximise iteration, with the
  *	  prior as games against the reference item; with prior 0 it is exactly
  *	  Crowd-Kit's BradleyTerry iteration (strengths renormalised to sum 1 at
- *	  every step).  Both stop when no score moved by tol or more, or at
- *	  max_iter iterations.
+ *	  every step).  Newton stops when its step (the predicted change to the
+ *	  optimum) would move no score by tol or more, MM when its last iteration
+ *	  moved no score by tol or more; both at max_iter iterations at most.
  *
  * IDENTIFICATION
  *	  src/bt_fit.c
@@ -434,6 +435,17 @@ bt_newton(BtNewton *nt, const BtFitOptions *o, double *x, BtFit *fit)
 		{
 			slope += g[i] * dx[i];
 			step = Max(step, fabs(dx[i]));
+		}
+
+		/*
+		 * The Newton step is the predicted distance to the optimum: when it
+		 * would move no score by tol, the scores are converged (and x, with
+		 * its objective, gradient and J, is the result).
+		 */
+		if (step < o->tol)
+		{
+			fit->converged = true;
+			break;
 		}
 
 		/*
