@@ -54,25 +54,6 @@ bt_fit_options_default(BtFitOptions *o, bool noisy)
 	o->noisy = noisy;
 }
 
-static inline double
-log_sigmoid(double z)
-{
-	return z >= 0.0 ? -log1p(exp(-z)) : z - log1p(exp(z));
-}
-
-static inline double
-sigmoid(double z)
-{
-	if (z >= 0.0)
-		return 1.0 / (1.0 + exp(-z));
-	else
-	{
-		double		e = exp(z);
-
-		return e / (1.0 + e);
-	}
-}
-
 /*
  * One pass over the pairs at x: the log-posterior into *f (when f is not
  * NULL), its gradient into g (when g is not NULL) and the information
@@ -189,10 +170,13 @@ bt_eval(const BtObjective *obj, const double *x, double *g, BtSystem *sys, doubl
 	{
 		if (obj->prior > 0.0)
 		{
-			double		sg = sigmoid(x[i]);
+			/* log sigma(x) + log sigma(-x) = -|x| - 2 log(1 + e^-|x|) */
+			double		ax = fabs(x[i]);
+			double		e = exp(-ax);
+			double		sg = (x[i] >= 0.0 ? 1.0 : e) / (1.0 + e);
 
 			if (f)
-				fsum += obj->prior * (log_sigmoid(x[i]) + log_sigmoid(-x[i]));
+				fsum += obj->prior * (-ax - 2.0 * log1p(e));
 			if (g)
 				g[i] += obj->prior * (1.0 - 2.0 * sg);
 			if (sys)
