@@ -246,6 +246,13 @@ bt_rank_finalfn(PG_FUNCTION_ARGS)
 	(void) labeling_agg_context(fcinfo, "bt_rank_finalfn");
 	if (s == NULL || s->rows == 0)
 		PG_RETURN_NULL();
+
+	/*
+	 * bt_data_from_state applies the rows still queued in the state
+	 * (bt_state_flush): that changes its representation, not its contents,
+	 * so the state stays valid for more rows or another final call
+	 * (FINALFUNC_MODIFY = READ_ONLY holds).
+	 */
 	tmp = AllocSetContextCreate(CurrentMemoryContext, "bt_rank fit", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(tmp);
 	d = bt_data_from_state(s);
