@@ -56,7 +56,8 @@
  * The E-step at (x, rel, noise): the r-weighted pair table into w (same
  * pairs as p), and when the sums are given, per worker the model mass, the
  * noise mass per outcome and the answer count.  Returns the marginal
- * log-likelihood (without priors).  Tie answers count only when has_eta.
+ * log-likelihood (without priors); with w NULL only that is computed.  Tie
+ * answers count only when has_eta.
  */
 static double
 bt_estep(const BtData *d, const BtPairs *p, const int32 *cell_pair, bool has_eta,
@@ -69,9 +70,12 @@ bt_estep(const BtData *d, const BtPairs *p, const int32 *cell_pair, bool has_eta
 	double		ll = 0.0;
 	int32		i;
 
-	memset(w->wa, 0, sizeof(double) * (Size) p->npairs);
-	memset(w->wb, 0, sizeof(double) * (Size) p->npairs);
-	memset(w->t, 0, sizeof(double) * (Size) p->npairs);
+	if (w)
+	{
+		memset(w->wa, 0, sizeof(double) * (Size) p->npairs);
+		memset(w->wb, 0, sizeof(double) * (Size) p->npairs);
+		memset(w->t, 0, sizeof(double) * (Size) p->npairs);
+	}
 	if (model_sum)
 	{
 		memset(model_sum, 0, sizeof(double) * (Size) d->workers.n);
@@ -98,8 +102,10 @@ bt_estep(const BtData *d, const BtPairs *p, const int32 *cell_pair, bool has_eta
 			if (cnt <= 0.0)
 				continue;
 			l = q * pr[o] + (1.0 - q) * rho[o];
-			r = l > 0.0 ? q * pr[o] / l : 0.0;
 			ll += cnt * log(l);
+			if (!w)
+				continue;
+			r = l > 0.0 ? q * pr[o] / l : 0.0;
 			if (o == BT_TIE)
 				w->t[k] += cnt * r;
 			else if ((o == BT_WIN_A) != flip)
@@ -144,12 +150,11 @@ bt_noisy_objective(const BtData *d, const BtPairs *p, const int32 *cell_pair,
 				   bool has_eta, double prior, const double *x,
 				   const double *rel, const double *noise)
 {
-	BtPairs    *w = bt_pairs_alloc(p->nitems, p->npairs);
 	BtPairs		zero;
 	BtObjective obj;
 	double		f;
 
-	f = bt_estep(d, p, cell_pair, has_eta, x, rel, noise, w, NULL, NULL, NULL);
+	f = bt_estep(d, p, cell_pair, has_eta, x, rel, noise, NULL, NULL, NULL, NULL);
 	/* the priors on scores and eta: the plain objective of an empty table */
 	zero = *p;
 	zero.npairs = 0;
@@ -159,7 +164,6 @@ bt_noisy_objective(const BtData *d, const BtPairs *p, const int32 *cell_pair,
 	obj.eta_prior = has_eta;
 	f += bt_objective(&obj, x);
 	f += bt_worker_log_prior(d->workers.n, has_eta, rel, noise);
-	bt_pairs_free(w);
 	return f;
 }
 
