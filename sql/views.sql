@@ -29,6 +29,15 @@ INSERT INTO labeling.comparisons (left_task_id, right_task_id, winner, worker_id
 	(9, 10, 'left', 1, '2024-05-01 11:00'), (10, 11, 'tie', 2, '2024-05-01 11:01');
 
 SELECT * FROM labeling.project_progress ORDER BY project_id;
+-- the comparisons of the side-by-side project rank its tasks with bt_rank
+SELECT item, wins, losses, ties
+FROM labeling.bt_scores((
+	SELECT labeling.bt_rank(c.left_task_id, c.right_task_id,
+							CASE WHEN c.winner = 'left' THEN c.left_task_id
+								 WHEN c.winner = 'right' THEN c.right_task_id END)
+	FROM labeling.comparisons c JOIN labeling.tasks t ON t.task_id = c.left_task_id
+	WHERE t.project_id = 2))
+ORDER BY item;
 SELECT * FROM labeling.label_distribution;
 SELECT project_id, worker_id, external_id, kind, model_version, status, judgments, golden_answered,
 	   golden_correct, golden_accuracy, golden_lower, golden_upper, skill, fitted_skill, agreement,
