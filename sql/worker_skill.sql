@@ -142,7 +142,7 @@ SELECT worker_skill(label, golden, 1, 'Infinity') FROM answers;
 SELECT worker_skill(label, golden, NULL, 1) FROM answers;
 SELECT worker_skill(label = golden, 2, -0.5) FROM answers;
 SELECT worker_skill(label, golden, CASE WHEN worker = 'w2' THEN 2 ELSE 1 END, 1) FROM answers;
-SELECT worker_skill(label, golden, 1, 1) FROM answers WHERE label IS NULL AND golden IS NULL AND false;
+SELECT worker_skill(label, golden, 1, 1) AS no_rows_with_prior FROM answers WHERE false;
 SELECT worker_skill(NULL::text, NULL::text, -1, 1);
 
 -- a transition function called outside an aggregate works on a copy
