@@ -116,6 +116,24 @@ FROM (VALUES (1, 'a', 'x'), (1, 'b', 'x'), (2, 'a', 'y'), (2, 'b', 'y')) t(u, c,
 SELECT krippendorff_alpha(u, c, v) AS opposite
 FROM (VALUES (1, 'a', 'x'), (1, 'b', 'y'), (2, 'a', 'y'), (2, 'b', 'x')) t(u, c, v);
 
+-- a unit with 200,000 values (rows alternate between 3 values) next to
+-- 20,000 small units: the per-unit counts are exact, against the nominal
+-- formula over GROUP BY counts
+CREATE TABLE big_unit AS
+SELECT CASE WHEN i <= 200000 THEN 0 ELSE i / 2 END AS unit, 'c' || i % 7 AS coder,
+	   'v' || CASE WHEN i <= 200000 THEN i % 3 ELSE (i / 2) % 4 + (i % 2) * (i % 5 / 4) END AS value
+FROM generate_series(1, 240000) i;
+WITH c AS (SELECT unit, value, count(*)::float8 AS n FROM big_unit GROUP BY unit, value),
+u AS (SELECT unit, sum(n) AS m, sum(n * n) AS sq FROM c GROUP BY unit HAVING sum(n) >= 2),
+v AS (SELECT value, sum(n) AS nv FROM c JOIN u USING (unit) GROUP BY value),
+tot AS (SELECT sum(m) AS n FROM u)
+SELECT (SELECT count(*) FROM u) AS pairable_units,
+	   abs((SELECT krippendorff_alpha(unit, coder, value) FROM big_unit)
+		   - (1 - (SELECT sum((m * m - sq) / (m - 1)) FROM u) / n
+				  / ((n * n - (SELECT sum(nv * nv) FROM v)) / (n * (n - 1))))) < 1e-12 AS same_as_formula
+FROM tot;
+DROP TABLE big_unit;
+
 -- grouped: one alpha per group
 SELECT unit % 2 AS parity, round(krippendorff_alpha(unit, coder, value::text)::numeric, 4) AS alpha
 FROM k2011 GROUP BY unit % 2 ORDER BY 1;

@@ -43,10 +43,7 @@ fleiss_kappa_transfn(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = labeling_agg_context(fcinfo, "fleiss_kappa_transfn");
 	UnitTally  *state = PG_ARGISNULL(0) ? NULL : (UnitTally *) PG_GETARG_POINTER(0);
-	text	   *label;
-	int32		unit;
 	int32		value;
-	bool		isnew;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 	{
@@ -60,11 +57,8 @@ fleiss_kappa_transfn(PG_FUNCTION_ARGS)
 								  get_fn_expr_argtype(fcinfo->flinfo, 1) == INT8OID ?
 								  KEY_INT8 : KEY_TEXT,
 								  KEY_TEXT, METRIC_NONE);
-	unit = unit_tally_unit(state, PG_GETARG_DATUM(1));
-	label = PG_GETARG_TEXT_PP(2);
-	value = key_map_intern_text(&state->values, VARDATA_ANY(label),
-								VARSIZE_ANY_EXHDR(label), &isnew);
-	unit_tally_add(state, unit, value, 1);
+	value = unit_tally_text_value(state, PG_GETARG_TEXT_PP(2));
+	unit_tally_add_row(state, PG_GETARG_DATUM(1), value);
 	PG_RETURN_POINTER(state);
 }
 
@@ -79,31 +73,33 @@ fleiss_kappa_finalfn(PG_FUNCTION_ARGS)
 	double		units = 0.0;
 	double		p_a;
 	double		p_e = 0.0;
-	int32		u;
-	int32		c;
+	UnitIter	it;
+	const UnitEntry *cells;
+	int64		nc;
+	int64		c;
 
 	(void) labeling_agg_context(fcinfo, "fleiss_kappa_finalfn");
 	if (t == NULL)
 		PG_RETURN_NULL();
+	unit_tally_finish(t);
 	share = palloc0(sizeof(CompSum) * Max(t->values.n, 1));
-	for (u = 0; u < t->units.n; u++)
+	unit_iter_init(&it, t);
+	while (unit_iter_next(&it, &cells, &nc))
 	{
 		double		r = 0.0;
 		double		pairs = 0.0;
 
-		if ((u & 4095) == 0)
-			CHECK_FOR_INTERRUPTS();
-		UNIT_CELLS_FOREACH(t, u, c)
-			r += (double) t->cells[c].count;
+		for (c = 0; c < nc; c++)
+			r += (double) cells[c].count;
 		if (r < 2.0)
 			continue;
 		units += 1.0;
-		UNIT_CELLS_FOREACH(t, u, c)
+		for (c = 0; c < nc; c++)
 		{
-			double		x = (double) t->cells[c].count;
+			double		x = (double) cells[c].count;
 
 			pairs += x * (x - 1.0);
-			comp_sum_add(&share[t->cells[c].value], x / r);
+			comp_sum_add(&share[cells[c].value], x / r);
 		}
 		comp_sum_add(&agree, pairs / (r * (r - 1.0)));
 	}

@@ -98,7 +98,6 @@ krippendorff_transfn(PG_FUNCTION_ARGS)
 	UnitTally  *state = PG_ARGISNULL(0) ? NULL : (UnitTally *) PG_GETARG_POINTER(0);
 	int32		metric = METRIC_NOMINAL;
 	bool		text_values;
-	int32		unit;
 	int32		value;
 
 	if (PG_NARGS() > 4)
@@ -135,14 +134,8 @@ krippendorff_transfn(PG_FUNCTION_ARGS)
 		state = unit_tally_create(aggcontext, key_kind_of_arg(fcinfo, 1, caller),
 								  text_values ? KEY_TEXT : KEY_INT8, metric);
 
-	unit = unit_tally_unit(state, PG_GETARG_DATUM(1));
 	if (text_values)
-	{
-		text	   *v = PG_GETARG_TEXT_PP(3);
-		bool		isnew;
-
-		value = key_map_intern_text(&state->values, VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), &isnew);
-	}
+		value = unit_tally_text_value(state, PG_GETARG_TEXT_PP(3));
 	else
 	{
 		double		v = PG_GETARG_FLOAT8(3);
@@ -158,54 +151,52 @@ krippendorff_transfn(PG_FUNCTION_ARGS)
 					 errmsg("the ratio metric needs values that are not negative"),
 					 errdetail("Got %g.", v),
 					 errhint("Ratio scales start at an absolute zero; use the interval metric otherwise.")));
-		value = unit_tally_value_from_float8(state, v);
+		value = unit_tally_float8_value(state, v);
 	}
-	unit_tally_add(state, unit, value, 1);
+	unit_tally_add_row(state, PG_GETARG_DATUM(1), value);
 	PG_RETURN_POINTER(state);
 }
 
-/* Per-unit row counts m_u, in CurrentMemoryContext. */
-static double *
-unit_sizes(const UnitTally *t)
+/* The number of values m_u of a unit, from its cells. */
+static inline double
+unit_size(const UnitEntry *cells, int64 ncells)
 {
-	double	   *m = palloc_extended(sizeof(double) * Max(t->units.n, 1), MCXT_ALLOC_HUGE);
-	int32		u;
-	int32		c;
+	double		m = 0.0;
+	int64		c;
 
-	for (u = 0; u < t->units.n; u++)
-	{
-		m[u] = 0.0;
-		UNIT_CELLS_FOREACH(t, u, c)
-			m[u] += (double) t->cells[c].count;
-	}
+	for (c = 0; c < ncells; c++)
+		m += (double) cells[c].count;
 	return m;
 }
 
 /* Nominal: Crowd-Kit's formula, alpha = 1 - D_o / D_e. */
 static bool
-alpha_nominal(const UnitTally *t, const double *m, const double *margin, double n,
-			  double *alpha)
+alpha_nominal(const UnitTally *t, const double *margin, double n, double *alpha)
 {
 	CompSum		dsum = {0.0, 0.0};
 	double		sq = 0.0;
 	double		d_o;
 	double		d_e;
-	int32		u;
-	int32		c;
+	UnitIter	it;
+	const UnitEntry *cells;
+	int64		nc;
+	int64		c;
 
-	for (u = 0; u < t->units.n; u++)
+	unit_iter_init(&it, t);
+	while (unit_iter_next(&it, &cells, &nc))
 	{
+		double		m = unit_size(cells, nc);
 		double		within = 0.0;
 
-		if (m[u] < 2.0)
+		if (m < 2.0)
 			continue;
-		UNIT_CELLS_FOREACH(t, u, c)
+		for (c = 0; c < nc; c++)
 		{
-			double		x = (double) t->cells[c].count;
+			double		x = (double) cells[c].count;
 
 			within += x * x;
 		}
-		comp_sum_add(&dsum, (m[u] * m[u] - within) / (m[u] - 1.0));
+		comp_sum_add(&dsum, (m * m - within) / (m - 1.0));
 	}
 	for (c = 0; c < t->values.n; c++)
 		sq += margin[c] * margin[c];
@@ -281,36 +272,38 @@ value_coordinates(const UnitTally *t, const double *margin, double n, bool ordin
 
 /* Interval and ordinal: squared differences of coordinates, via variances. */
 static bool
-alpha_interval(const UnitTally *t, const double *m, const double *margin, double n,
-			   bool ordinal, double *alpha)
+alpha_interval(const UnitTally *t, const double *margin, double n, bool ordinal,
+			   double *alpha)
 {
 	double	   *x = value_coordinates(t, margin, n, ordinal);
 	CompSum		within = {0.0, 0.0};
 	CompSum		total = {0.0, 0.0};
 	double		ss;
-	int32		u;
-	int32		c;
+	UnitIter	it;
+	const UnitEntry *cells;
+	int64		nc;
+	int64		c;
 
-	for (u = 0; u < t->units.n; u++)
+	unit_iter_init(&it, t);
+	while (unit_iter_next(&it, &cells, &nc))
 	{
+		double		m = unit_size(cells, nc);
 		double		mean = 0.0;
 		double		ssu = 0.0;
 
-		if (m[u] < 2.0)
+		if (m < 2.0)
 			continue;
-		if ((u & 4095) == 0)
-			CHECK_FOR_INTERRUPTS();
-		UNIT_CELLS_FOREACH(t, u, c)
-			mean += (double) t->cells[c].count * x[t->cells[c].value];
-		mean /= m[u];
-		UNIT_CELLS_FOREACH(t, u, c)
+		for (c = 0; c < nc; c++)
+			mean += (double) cells[c].count * x[cells[c].value];
+		mean /= m;
+		for (c = 0; c < nc; c++)
 		{
-			double		d = x[t->cells[c].value] - mean;
+			double		d = x[cells[c].value] - mean;
 
-			ssu += (double) t->cells[c].count * d * d;
+			ssu += (double) cells[c].count * d * d;
 		}
 		/* sum_{c,k in u} n_c n_k (x_c - x_k)^2 / (m_u - 1) = 2 m_u SS_u / (m_u - 1) */
-		comp_sum_add(&within, m[u] * ssu / (m[u] - 1.0));
+		comp_sum_add(&within, m * ssu / (m - 1.0));
 	}
 	/* the coordinates are centred on the pairable mean */
 	for (c = 0; c < t->values.n; c++)
@@ -338,8 +331,7 @@ ratio_delta2(double c, double k)
 
 /* Ratio: explicit sums over the distinct values of each unit and overall. */
 static bool
-alpha_ratio(const UnitTally *t, const double *m, const double *margin, double n,
-			double *alpha)
+alpha_ratio(const UnitTally *t, const double *margin, double n, double *alpha)
 {
 	double	   *x = palloc(sizeof(double) * Max(t->values.n, 1));
 	int32	   *used = palloc(sizeof(int32) * Max(t->values.n, 1));
@@ -348,9 +340,11 @@ alpha_ratio(const UnitTally *t, const double *m, const double *margin, double n,
 	CompSum		within = {0.0, 0.0};
 	CompSum		expected = {0.0, 0.0};
 	double		e;
-	int32		u;
-	int32		c;
-	int32		k;
+	UnitIter	it;
+	const UnitEntry *cells;
+	int64		nc;
+	int64		c;
+	int64		k;
 
 	/* values are >= 0; scaling by the largest keeps c + k finite */
 	for (c = 0; c < t->values.n; c++)
@@ -366,22 +360,21 @@ alpha_ratio(const UnitTally *t, const double *m, const double *margin, double n,
 		for (c = 0; c < t->values.n; c++)
 			x[c] /= scale;
 
-	for (u = 0; u < t->units.n; u++)
+	unit_iter_init(&it, t);
+	while (unit_iter_next(&it, &cells, &nc))
 	{
+		double		m = unit_size(cells, nc);
 		double		su = 0.0;
 
-		if (m[u] < 2.0)
+		if (m < 2.0)
 			continue;
-		CHECK_FOR_INTERRUPTS();
-		UNIT_CELLS_FOREACH(t, u, c)
-		{
-			const UnitCell *cc = &t->cells[c];
-
-			for (k = cc->next; k >= 0; k = t->cells[k].next)
-				su += (double) cc->count * (double) t->cells[k].count *
-					ratio_delta2(x[cc->value], x[t->cells[k].value]);
-		}
-		comp_sum_add(&within, 2.0 * su / (m[u] - 1.0));
+		if (nc > 64)
+			CHECK_FOR_INTERRUPTS();
+		for (c = 0; c < nc; c++)
+			for (k = c + 1; k < nc; k++)
+				su += (double) cells[c].count * (double) cells[k].count *
+					ratio_delta2(x[cells[c].value], x[cells[k].value]);
+		comp_sum_add(&within, 2.0 * su / (m - 1.0));
 	}
 	for (c = 0; c < nused; c++)
 	{
@@ -406,28 +399,32 @@ Datum
 krippendorff_finalfn(PG_FUNCTION_ARGS)
 {
 	UnitTally  *t = PG_ARGISNULL(0) ? NULL : (UnitTally *) PG_GETARG_POINTER(0);
-	double	   *m;
 	double	   *margin;
 	double		n = 0.0;
 	double		alpha = 0.0;
 	bool		defined = false;
-	int32		u;
-	int32		c;
+	UnitIter	it;
+	const UnitEntry *cells;
+	int64		nc;
+	int64		c;
 
 	(void) labeling_agg_context(fcinfo, "krippendorff_finalfn");
 	if (t == NULL)
 		PG_RETURN_NULL();
+	unit_tally_finish(t);
 
-	/* unit sizes, the margins n_c of the pairable values, and n */
-	m = unit_sizes(t);
+	/* the margins n_c of the pairable values, and n */
 	margin = palloc0(sizeof(double) * Max(t->values.n, 1));
-	for (u = 0; u < t->units.n; u++)
+	unit_iter_init(&it, t);
+	while (unit_iter_next(&it, &cells, &nc))
 	{
-		if (m[u] < 2.0)
+		double		m = unit_size(cells, nc);
+
+		if (m < 2.0)
 			continue;
-		n += m[u];
-		UNIT_CELLS_FOREACH(t, u, c)
-			margin[t->cells[c].value] += (double) t->cells[c].count;
+		n += m;
+		for (c = 0; c < nc; c++)
+			margin[cells[c].value] += (double) cells[c].count;
 	}
 	if (n == 0.0)
 		PG_RETURN_NULL();
@@ -435,16 +432,16 @@ krippendorff_finalfn(PG_FUNCTION_ARGS)
 	switch (t->metric)
 	{
 		case METRIC_NOMINAL:
-			defined = alpha_nominal(t, m, margin, n, &alpha);
+			defined = alpha_nominal(t, margin, n, &alpha);
 			break;
 		case METRIC_ORDINAL:
-			defined = alpha_interval(t, m, margin, n, true, &alpha);
+			defined = alpha_interval(t, margin, n, true, &alpha);
 			break;
 		case METRIC_INTERVAL:
-			defined = alpha_interval(t, m, margin, n, false, &alpha);
+			defined = alpha_interval(t, margin, n, false, &alpha);
 			break;
 		case METRIC_RATIO:
-			defined = alpha_ratio(t, m, margin, n, &alpha);
+			defined = alpha_ratio(t, margin, n, &alpha);
 			break;
 		default:
 			elog(ERROR, "krippendorff_finalfn: bad metric %d", t->metric);
