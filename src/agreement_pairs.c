@@ -43,6 +43,7 @@ pair_tally_create(MemoryContext mcxt)
 	key_map_init(&t->pairs, mcxt, KEY_INT8);
 	t->ccap = 8;
 	t->counts = MemoryContextAlloc(mcxt, sizeof(int64) * t->ccap);
+	memset(t->small, -1, sizeof(t->small));
 	return t;
 }
 
@@ -50,9 +51,18 @@ pair_tally_create(MemoryContext mcxt)
 int32
 pair_tally_label(PairTally *t, text *label)
 {
+	const char *s = VARDATA_ANY(label);
+	int			len = VARSIZE_ANY_EXHDR(label);
 	bool		isnew;
-	int32		id = key_map_intern_text(&t->labels, VARDATA_ANY(label),
-										 VARSIZE_ANY_EXHDR(label), &isnew);
+	int32		id;
+
+	/* a handful of labels: comparing the bytes beats hashing them */
+	for (id = 0; id < t->labels.n && id < PAIR_SMALL; id++)
+		if (KEY_MAP_TEXTLEN(&t->labels, id) == len &&
+			(len == 0 || (KEY_MAP_TEXT(&t->labels, id)[0] == s[0] &&
+						  memcmp(KEY_MAP_TEXT(&t->labels, id), s, len) == 0)))
+			return id;
+	id = key_map_intern_text(&t->labels, s, len, &isnew);
 
 	if (isnew && t->labels.n > LABELING_MAX_LABELS)
 		ereport(ERROR,
@@ -66,9 +76,17 @@ pair_tally_label(PairTally *t, text *label)
 void
 pair_tally_add_ids(PairTally *t, int32 first, int32 second, int64 count)
 {
-	bool		isnew;
-	int32		pid = key_map_intern_int(&t->pairs, ((int64) first << 32) | (int64) second, &isnew);
+	bool		isnew = false;
+	int32		pid;
 
+	if (first < PAIR_SMALL && second < PAIR_SMALL && t->small[first][second] >= 0)
+		pid = t->small[first][second];
+	else
+	{
+		pid = key_map_intern_int(&t->pairs, ((int64) first << 32) | (int64) second, &isnew);
+		if (first < PAIR_SMALL && second < PAIR_SMALL)
+			t->small[first][second] = pid;
+	}
 	if (isnew)
 	{
 		if (pid >= t->ccap)

@@ -15,6 +15,9 @@
 
 #include "key_map.h"
 
+/* Pairs of the first PAIR_SMALL labels are found by direct indexing. */
+#define PAIR_SMALL	8
+
 typedef struct PairTally
 {
 	MemoryContext mcxt;			/* where the table and its growth live */
@@ -23,6 +26,7 @@ typedef struct PairTally
 	int64	   *counts;			/* rows per pair id */
 	int32		ccap;			/* allocated counts */
 	double		param[2];		/* worker_class_skill's priors; 0 = not given */
+	int32		small[PAIR_SMALL][PAIR_SMALL];	/* pair ids of the first labels, -1 = none yet */
 } PairTally;
 
 #define PAIR_FIRST(t, pid)	((int32) (KEY_MAP_INT(&(t)->pairs, (pid)) >> 32))

@@ -454,12 +454,17 @@ unit_tally_float8_value(UnitTally *t, double v)
 {
 	int64		bits;
 	bool		isnew;
+	int32		id;
 
 	if (v == 0.0)
 		v = 0.0;
 	memcpy(&bits, &v, sizeof(double));
 	if (t->lastvalue >= 0 && KEY_MAP_INT(&t->values, t->lastvalue) == bits)
 		return t->lastvalue;
+	/* a rating scale has a handful of values: a scan beats hashing */
+	for (id = 0; id < t->values.n && id < 8; id++)
+		if (KEY_MAP_INT(&t->values, id) == bits)
+			return t->lastvalue = id;
 	t->lastvalue = key_map_intern_int(&t->values, bits, &isnew);
 	return t->lastvalue;
 }

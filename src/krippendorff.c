@@ -51,6 +51,38 @@
 #include "agreement_units.h"
 #include "labeling.h"
 
+/*
+ * The metric named by the metric argument, parsed once per query: the
+ * argument's bytes and code are cached in fn_extra.
+ */
+typedef struct MetricCache
+{
+	int32		metric;			/* parsed code */
+	int			len;			/* length of the name */
+	char		name[16];		/* the name as given */
+} MetricCache;
+
+static int32 krippendorff_metric(text *name);
+
+static int32
+krippendorff_metric_cached(FunctionCallInfo fcinfo, text *name)
+{
+	MetricCache *cache = (MetricCache *) fcinfo->flinfo->fn_extra;
+	int			len = VARSIZE_ANY_EXHDR(name);
+
+	if (cache != NULL && cache->len == len && memcmp(cache->name, VARDATA_ANY(name), len) == 0)
+		return cache->metric;
+	if (cache == NULL)
+		cache = fcinfo->flinfo->fn_extra =
+			MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(MetricCache));
+	cache->metric = krippendorff_metric(name);
+	/* valid names are short; remember only those */
+	cache->len = len <= (int) sizeof(cache->name) ? len : -1;
+	if (cache->len >= 0)
+		memcpy(cache->name, VARDATA_ANY(name), len);
+	return cache->metric;
+}
+
 /* The metric named by a metric argument; an unknown name is an error. */
 static int32
 krippendorff_metric(text *name)
@@ -107,7 +139,7 @@ krippendorff_transfn(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("the metric of krippendorff_alpha must not be NULL"),
 					 errhint("The metric must be one of: nominal, ordinal, interval, ratio.")));
-		metric = krippendorff_metric(PG_GETARG_TEXT_PP(4));
+		metric = krippendorff_metric_cached(fcinfo, PG_GETARG_TEXT_PP(4));
 	}
 	if (state != NULL)
 	{
