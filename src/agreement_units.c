@@ -11,11 +11,12 @@
  *	  A hash table of units touched once per row is bound by memory latency
  *	  when a table's judgments of a task are spread out (several cache
  *	  misses per row).  So rows are only appended, as (unit key, value id)
- *	  entries, to one of 256 partitions chosen by the top bits of the key;
- *	  the tails of the partitions stay in cache.  When a partition fills up
- *	  it is radix-sorted on the key in place and equal (unit, value)
- *	  entries are summed; it grows (4x) only if that did not free half of
- *	  it.  At the end every partition is sorted the same way, and
+ *	  entries, to one of 16 partitions chosen by the top bits of the key;
+ *	  the tails of the partitions stay in cache.  When a big partition
+ *	  fills up it is radix-sorted on the key in place and equal (unit,
+ *	  value) entries are summed; it grows (4x) only if that did not free
+ *	  half of it, so memory stays proportional to the distinct (unit, value)
+ *	  pairs.  At the end every partition is sorted the same way, and
  *	  since a unit lives in exactly one partition the final functions read
  *	  the partitions one after the other, each unit's cells contiguous.
  *	  Every step is sequential or in cache, and linear in rows.  A small
@@ -54,6 +55,13 @@
 
 /* Partitions start with this many entries. */
 #define UNIT_PART_MIN		64
+
+/*
+ * A full partition of at least this many entries (4 MB) is compacted before
+ * it may grow; smaller ones just grow, since sorting them early would save
+ * little memory and cost a sort.
+ */
+#define UNIT_COMPACT_MIN	(1 << 18)
 
 /* Radix sort: digits of this many bits; smaller slices use insertion sort. */
 #define RADIX_BITS			11
@@ -320,7 +328,9 @@ unit_part_full(UnitTally *t, UnitPart *p)
 		p->e = MemoryContextAlloc(t->mcxt, sizeof(UnitEntry) * p->cap);
 		return;
 	}
-	unit_part_sort(t, p);
+	/* small partitions just grow; big ones are compacted first */
+	if (p->cap >= UNIT_COMPACT_MIN)
+		unit_part_sort(t, p);
 	if (p->n > p->cap / 2)
 	{
 		/* grow 4x: fewer copies of a partition that keeps growing */

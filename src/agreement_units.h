@@ -66,7 +66,7 @@ typedef struct UnitTally
 	int64		scratchcap;		/* allocated entries of scratch */
 } UnitTally;
 
-#define UNIT_PART_BITS		6
+#define UNIT_PART_BITS		4
 
 /*
  * Iteration over the units of a finished tally (unit_tally_finish), in key
