@@ -19,8 +19,9 @@
  *	  pairs.  At the end every partition is sorted the same way, and
  *	  since a unit lives in exactly one partition the final functions read
  *	  the partitions one after the other, each unit's cells contiguous.
- *	  Every step is sequential or in cache, and linear in rows.  A small
- *	  tally (a GROUP BY with many groups) keeps a single partition.
+ *	  Every step writes memory sequentially (a radix pass scatters into at
+ *	  most 2048 buckets, 256 out of cache) and the work is linear in rows.
+ *	  A small tally (a GROUP BY with many groups) keeps a single partition.
  *
  *	  Unit keys: a bigint unit is mixed by the 64-bit MurmurHash3 finaliser,
  *	  a bijection, so equal keys mean equal units and the bits are uniform
@@ -67,6 +68,8 @@
 #define RADIX_BITS			11
 #define RADIX_SIZE			(1 << RADIX_BITS)
 #define RADIX_SMALL			32
+#define RADIX_IN_CACHE		(1 << 15)	/* entries (512 kB) */
+#define RADIX_BITS_BIG		8
 
 /* Metric names by AgreementMetric code. */
 const char *const agreement_metric_names[] = {"none", "nominal", "ordinal", "interval", "ratio"};
@@ -177,6 +180,9 @@ radix_scatter(const UnitEntry *in, UnitEntry *out, int64 n, int hi, int64 *start
 
 	for (bits = 4; bits < RADIX_BITS && ((int64) 1 << bits) < n; bits++)
 		;
+	/* out of cache, scatter into fewer buckets: fewer pages written at once */
+	if (n > RADIX_IN_CACHE)
+		bits = Min(bits, RADIX_BITS_BIG);
 	bits = Min(bits, hi);
 	shift = hi - bits;
 	nb = 1 << bits;
