@@ -140,6 +140,26 @@ beta_log_prefactor(double a, double b, double x, double y)
 }
 
 /*
+ * One step of the modified Lentz method for a continued fraction
+ * 1 / (1 + d_1 / (1 + d_2 / ...)): update c and d with the next coefficient
+ * d_j and return the factor by which the value changes.
+ */
+static inline double
+lentz_step(double *c, double *d, double coef)
+{
+	const double tiny = 1e-300;
+
+	*d = 1.0 + coef * *d;
+	if (fabs(*d) < tiny)
+		*d = tiny;
+	*c = 1.0 + coef / *c;
+	if (fabs(*c) < tiny)
+		*c = tiny;
+	*d = 1.0 / *d;
+	return *d * *c;
+}
+
+/*
  * The continued fraction of I_x(a, b) / (x^a y^b / (a B(a, b))), evaluated
  * by the modified Lentz method.  It converges in O(sqrt(max(a, b))) terms
  * for x < (a + 1) / (a + b + 2).
@@ -147,45 +167,27 @@ beta_log_prefactor(double a, double b, double x, double y)
 static double
 beta_cont_frac(double a, double b, double x)
 {
-	const double tiny = 1e-300;
 	double		maxit = 1000.0 + 20.0 * sqrt(Max(a, b));
 	double		c = 1.0;
 	double		d;
 	double		h;
 	double		m;
 
+	/* 1 / (1 + d_1) with d_1 = -(a + b) x / (a + 1) */
 	d = 1.0 - (a + b) * x / (a + 1.0);
-	if (fabs(d) < tiny)
-		d = tiny;
+	if (fabs(d) < 1e-300)
+		d = 1e-300;
 	d = 1.0 / d;
 	h = d;
 	for (m = 1.0; m <= maxit; m += 1.0)
 	{
 		double		m2 = 2.0 * m;
-		double		num;
 		double		delta;
 
 		/* even step: d_2m = m (b - m) x / ((a + 2m - 1)(a + 2m)) */
-		num = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2));
-		d = 1.0 + num * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + num / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		h *= d * c;
-
+		h *= lentz_step(&c, &d, m * (b - m) * x / ((a + m2 - 1.0) * (a + m2)));
 		/* odd step: d_2m+1 = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)) */
-		num = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0));
-		d = 1.0 + num * d;
-		if (fabs(d) < tiny)
-			d = tiny;
-		c = 1.0 + num / c;
-		if (fabs(c) < tiny)
-			c = tiny;
-		d = 1.0 / d;
-		delta = d * c;
+		delta = lentz_step(&c, &d, -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0)));
 		h *= delta;
 		if (fabs(delta - 1.0) <= DBL_EPSILON)
 			return h;

@@ -7,6 +7,22 @@
 -- counted twice.
 -- ---------------------------------------------------------------------------
 
+-- Fully qualified, without SET search_path, so that it can be inlined.
+CREATE FUNCTION @extschema@.latest_judgments(project_id bigint DEFAULT NULL,
+		OUT task_id bigint, OUT worker_id bigint, OUT label text)
+	RETURNS SETOF record
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+		SELECT DISTINCT ON (j.task_id, j.worker_id) j.task_id, j.worker_id, j.label
+		FROM @extschema@.judgments j
+		WHERE $1 IS NULL
+		   OR j.task_id IN (SELECT t.task_id FROM @extschema@.tasks t
+							WHERE t.project_id OPERATOR(pg_catalog.=) $1)
+		ORDER BY j.task_id, j.worker_id, j.created_at DESC, j.judgment_id DESC
+	$$;
+COMMENT ON FUNCTION @extschema@.latest_judgments(bigint) IS
+	'one answer per (task, worker): the latest judgment (largest created_at, then judgment_id); optionally of one project';
+
 CREATE FUNCTION @extschema@.pairwise_kappa(min_overlap integer, project_id bigint DEFAULT NULL,
 		OUT worker_a bigint, OUT worker_b bigint, OUT n_common bigint,
 		OUT observed_agreement double precision, OUT kappa double precision)
@@ -23,12 +39,7 @@ BEGIN
 	END IF;
 	RETURN QUERY
 	WITH latest AS (
-		SELECT DISTINCT ON (j.task_id, j.worker_id) j.task_id, j.worker_id, j.label
-		FROM @extschema@.judgments j
-		WHERE pairwise_kappa.project_id IS NULL
-		   OR j.task_id IN (SELECT t.task_id FROM @extschema@.tasks t
-							WHERE t.project_id = pairwise_kappa.project_id)
-		ORDER BY j.task_id, j.worker_id, j.created_at DESC, j.judgment_id DESC
+		SELECT * FROM @extschema@.latest_judgments(pairwise_kappa.project_id)
 	)
 	SELECT a.worker_id, b.worker_id, count(*),
 		   avg(CASE WHEN a.label = b.label THEN 1.0 ELSE 0.0 END)::double precision,
@@ -56,12 +67,7 @@ BEGIN
 	-- tie among k top labels counts 1/k when the answer is one of them.
 	RETURN QUERY
 	WITH latest AS (
-		SELECT DISTINCT ON (j.task_id, j.worker_id) j.task_id, j.worker_id, j.label
-		FROM @extschema@.judgments j
-		WHERE worker_agreement.project_id IS NULL
-		   OR j.task_id IN (SELECT t.task_id FROM @extschema@.tasks t
-							WHERE t.project_id = worker_agreement.project_id)
-		ORDER BY j.task_id, j.worker_id, j.created_at DESC, j.judgment_id DESC
+		SELECT * FROM @extschema@.latest_judgments(worker_agreement.project_id)
 	),
 	counts AS (
 		SELECT l.task_id, l.label, count(*) AS n
