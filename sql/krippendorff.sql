@@ -134,6 +134,18 @@ SELECT (SELECT count(*) FROM u) AS pairable_units,
 FROM tot;
 DROP TABLE big_unit;
 
+-- as a window aggregate the final function runs again and again while rows
+-- keep coming: every running value equals the alpha of that prefix
+SELECT count(*) AS prefixes,
+	   count(*) FILTER (WHERE w.alpha IS NOT DISTINCT FROM p.alpha
+						  AND w.fleiss IS NOT DISTINCT FROM p.fleiss) AS same
+FROM (SELECT i, krippendorff_alpha(i % 5, i % 3, (i % 7)::text) OVER (ORDER BY i) AS alpha,
+			 fleiss_kappa(i % 5, (i % 7)::text) OVER (ORDER BY i) AS fleiss
+	  FROM generate_series(1, 40) i) w
+JOIN (SELECT n, krippendorff_alpha(i % 5, i % 3, (i % 7)::text) AS alpha,
+			 fleiss_kappa(i % 5, (i % 7)::text) AS fleiss
+	  FROM generate_series(1, 40) n, generate_series(1, 40) i WHERE i <= n GROUP BY n) p ON p.n = w.i;
+
 -- grouped: one alpha per group
 SELECT unit % 2 AS parity, round(krippendorff_alpha(unit, coder, value::text)::numeric, 4) AS alpha
 FROM k2011 GROUP BY unit % 2 ORDER BY 1;
