@@ -14,6 +14,8 @@
 
 #include <math.h>
 
+#include "miscadmin.h"
+
 #include "key_map.h"
 
 /* The distance metric of krippendorff_alpha (0 for fleiss_kappa). */
@@ -77,6 +79,7 @@ typedef struct UnitIter
 	const UnitTally *t;
 	int32		part;			/* current partition */
 	int64		pos;			/* next entry in it */
+	uint32		units;			/* units returned, for interrupt checks */
 } UnitIter;
 
 static inline void
@@ -85,6 +88,7 @@ unit_iter_init(UnitIter *it, const UnitTally *t)
 	it->t = t;
 	it->part = 0;
 	it->pos = 0;
+	it->units = 0;
 }
 
 static inline bool
@@ -106,6 +110,8 @@ unit_iter_next(UnitIter *it, const UnitEntry **cells, int64 *ncells)
 			*cells = &p->e[i];
 			*ncells = j - i;
 			it->pos = j;
+			if ((++it->units & 65535) == 0)
+				CHECK_FOR_INTERRUPTS();
 			return true;
 		}
 		it->part++;
