@@ -13,7 +13,8 @@ SET search_path = public, labeling;
 --   t4: w4 c (alone)      t5: w5 a (alone)
 --   project "other": t6: w1 z, w2 y
 -- (ids 9001.. for workers and tasks, 9101.. for projects, clear of other tests)
-INSERT INTO projects (project_id, name) VALUES (9101, 'agreement: hand'), (9102, 'agreement: other');
+INSERT INTO projects (project_id, name, labels, allow_repeat_judgments)
+VALUES (9101, 'agreement: hand', '{a,b,c}', true), (9102, 'agreement: other', '{y,z}', true);
 INSERT INTO workers (worker_id, external_id) SELECT 9000 + i, 'agreement: w' || i FROM generate_series(1, 5) i;
 INSERT INTO tasks (task_id, project_id, external_id)
 SELECT 9000 + i, CASE WHEN i = 6 THEN 9102 ELSE 9101 END, 't' || i FROM generate_series(1, 6) i;
@@ -61,7 +62,8 @@ INSERT INTO ag_raw SELECT 'gal-adult2', *, row_number() OVER () FROM ag_load; TR
 \copy ag_load FROM 'test/data/act-zencrowd-in/judgments.csv' WITH (FORMAT csv, HEADER true)
 INSERT INTO ag_raw SELECT 'act-zencrowd-in', *, row_number() OVER () FROM ag_load; TRUNCATE ag_load;
 
-INSERT INTO projects (name) SELECT DISTINCT 'agreement: ' || project FROM ag_raw;
+INSERT INTO projects (name, labels, allow_repeat_judgments)
+SELECT 'agreement: ' || project, array_agg(DISTINCT label), true FROM ag_raw GROUP BY project;
 INSERT INTO workers (external_id) SELECT DISTINCT 'agreement: ' || worker FROM ag_raw;
 INSERT INTO tasks (project_id, external_id)
 SELECT DISTINCT p.project_id, r.task FROM ag_raw r JOIN projects p ON p.name = 'agreement: ' || r.project;

@@ -1,6 +1,6 @@
 -- one_coin_posterior(label, skill, labels) and one_coin_loo_agrees: values
 -- worked out by hand, NULLs, bad input, order independence, parallel plans;
--- live_beta_quantile and accuracy_bound against closed forms.
+-- beta_quantile (as used by accuracy_bound) and accuracy_bound against closed forms.
 SET extra_float_digits = 0;
 
 -- one vote of a worker of accuracy 0.8 among 2 labels: the posterior is 0.8
@@ -126,22 +126,22 @@ SELECT labeling.one_coin_loo_agrees(NULL, 'cat', 0.9) IS NULL AS strict;
 -- Beta quantiles against closed forms: Beta(1,1) is uniform,
 -- Beta(a,1) has CDF x^a, Beta(1,b) has CDF 1-(1-x)^b,
 -- Beta(20,2) has CDF x^20 (21 - 20x)
-SELECT p, abs(labeling.live_beta_quantile(p, 1, 1) - p) < 1e-14 AS uniform,
-	   abs(labeling.live_beta_quantile(p, 3.5, 1) - p ^ (1 / 3.5)) < 1e-13 AS a_1,
-	   abs(labeling.live_beta_quantile(p, 1, 7) - (1 - (1 - p) ^ (1.0 / 7))) < 1e-13 AS one_b
+SELECT p, abs(labeling.beta_quantile(p, 1, 1) - p) < 1e-14 AS uniform,
+	   abs(labeling.beta_quantile(p, 3.5, 1) - p ^ (1 / 3.5)) < 1e-13 AS a_1,
+	   abs(labeling.beta_quantile(p, 1, 7) - (1 - (1 - p) ^ (1.0 / 7))) < 1e-13 AS one_b
 FROM unnest(ARRAY[0.001, 0.025, 0.5, 0.975, 0.999]) p;
 SELECT p, abs(q ^ 20 * (21 - 20 * q) - p) < 1e-12 AS beta_20_2, round(q::numeric, 6) AS quantile
-FROM (SELECT p, labeling.live_beta_quantile(p, 20, 2) AS q
+FROM (SELECT p, labeling.beta_quantile(p, 20, 2) AS q
 	  FROM unnest(ARRAY[0.025, 0.5, 0.975]) p) s;
 -- symmetric: the q-quantile of Beta(a,b) is 1 - the (1-q)-quantile of Beta(b,a)
-SELECT abs(labeling.live_beta_quantile(0.025, 96, 6) + labeling.live_beta_quantile(0.975, 6, 96) - 1) < 1e-12 AS symmetric;
+SELECT abs(labeling.beta_quantile(0.025, 96, 6) + labeling.beta_quantile(0.975, 6, 96) - 1) < 1e-12 AS symmetric;
 -- a large count converges
-SELECT round(labeling.live_beta_quantile(0.025, 95001, 5001)::numeric, 6) AS big;
-SELECT labeling.live_beta_quantile(0, 2, 3), labeling.live_beta_quantile(1, 2, 3);
-SELECT labeling.live_beta_quantile(1.5, 2, 3);
-SELECT labeling.live_beta_quantile(0.5, 0, 3);
-SELECT labeling.live_beta_quantile(0.5, 2, 'Infinity');
-SELECT labeling.live_beta_quantile('NaN', 2, 3);
+SELECT round(labeling.beta_quantile(0.025, 95001, 5001)::numeric, 6) AS big;
+SELECT labeling.beta_quantile(0, 2, 3), labeling.beta_quantile(1, 2, 3);
+SELECT labeling.beta_quantile(1.5, 2, 3);
+SELECT labeling.beta_quantile(0.5, 0, 3);
+SELECT labeling.beta_quantile(0.5, 2, 'Infinity');
+SELECT labeling.beta_quantile('NaN', 2, 3);
 -- credible bounds of golden accuracy: prior Beta(2,1), nothing answered:
 -- lower = sqrt(0.025); 1 of 1 correct cannot beat 95 of 100
 SELECT abs(labeling.accuracy_bound(0.025, 0, 0, 2, 1) - sqrt(0.025)) < 1e-14 AS no_answers,

@@ -61,7 +61,7 @@ SELECT * FROM ev;
 SELECT * FROM ws WHERE worker = 'bad';
 -- the evidence: the golden record and the wrong answers, newest first
 SELECT evidence - 'skill' - 'golden_lower' - 'golden_upper' AS evidence,
-	   abs((evidence->>'golden_lower')::float8 - labeling.live_beta_quantile(0.025, 2, 3)) < 1e-12 AS bound_ok
+	   abs((evidence->>'golden_lower')::float8 - labeling.beta_quantile(0.025, 2, 3)) < 1e-12 AS bound_ok
 FROM labeling.qc_events WHERE action = 'ban';
 -- bad's judgments stay stored but no longer count: t1 has one counted vote
 SELECT * FROM st WHERE task = 't1';

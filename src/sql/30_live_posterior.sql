@@ -1,7 +1,7 @@
 -- ---------------------------------------------------------------------------
 -- The live posterior: one-coin posterior of a task, leave-one-out agreement,
--- and the credible bounds of a worker's golden accuracy (C, posterior.c and
--- live_beta.c)
+-- and the credible bounds of a worker's golden accuracy (C, posterior.c; the
+-- Beta quantile is beta_quantile from beta_dist.c)
 -- ---------------------------------------------------------------------------
 
 -- not STRICT: NULL labels and NULL skills are skipped inside; a NULL label
@@ -49,13 +49,6 @@ CREATE FUNCTION @extschema@.one_coin_loo_agrees(posterior @extschema@.label_dist
 COMMENT ON FUNCTION @extschema@.one_coin_loo_agrees(@extschema@.label_dist, text, double precision) IS
 	'is label the top label of a one-coin posterior once this vote (of a worker with this accuracy) is taken out';
 
-CREATE FUNCTION @extschema@.live_beta_quantile(p double precision, a double precision,
-		b double precision) RETURNS double precision
-	AS 'MODULE_PATHNAME', 'live_beta_quantile'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.live_beta_quantile(double precision, double precision, double precision) IS
-	'p-quantile of the Beta(a, b) distribution';
-
 -- The one place the credible bounds of golden accuracy come from: the
 -- q-quantile of the Beta posterior Beta(prior_correct + correct,
 -- prior_wrong + answered - correct).
@@ -64,7 +57,7 @@ CREATE FUNCTION @extschema@.accuracy_bound(q double precision, correct bigint, a
 	RETURNS double precision
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 	AS $$
-		SELECT @extschema@.live_beta_quantile(q,
+		SELECT @extschema@.beta_quantile(q,
 			prior_correct OPERATOR(pg_catalog.+) correct::double precision,
 			prior_wrong OPERATOR(pg_catalog.+) (answered OPERATOR(pg_catalog.-) correct)::double precision)
 	$$;
