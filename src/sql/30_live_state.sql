@@ -773,6 +773,7 @@ DECLARE
 	v_assignments bigint;
 	v_distinct_assignments bigint;
 	v_tasks bigint[];
+	v_open_tasks bigint[];
 	v_task_projects bigint[];
 	v_projects bigint[];
 	v_workers bigint[];
@@ -855,8 +856,37 @@ BEGIN
 		END IF;
 	END IF;
 
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_tasks,
+	-- A judgment for an issued assignment is accepted on a task that
+	-- completed after the assignment was issued (the worker was promised the
+	-- task), never on a task closed by hand: only the tasks of the other
+	-- judgments must be open, and the closed check of assigned ones runs
+	-- under the task locks that live_update took.
+	IF v_assignments = 0 THEN
+		v_open_tasks := v_tasks;
+	ELSE
+		SELECT array_agg(DISTINCT n.task_id) INTO v_open_tasks
+		FROM new_rows n WHERE n.assignment_id IS NULL;
+	END IF;
+	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_open_tasks,
 									true, false, true);
+	IF v_assignments > 0 THEN
+		SELECT ts.task_id, p.name INTO r
+		FROM new_rows n
+		JOIN @extschema@.task_state ts ON ts.task_id = n.task_id
+		JOIN @extschema@.projects p ON p.project_id = ts.project_id
+		WHERE n.assignment_id IS NOT NULL AND ts.status = 'closed'
+		  AND NOT p.allow_judgments_on_closed
+		ORDER BY ts.task_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'task % is closed', r.task_id
+				USING ERRCODE = 'check_violation',
+					  CONSTRAINT = 'judgments_task_open',
+					  SCHEMA = '@extschema@', TABLE = 'judgments',
+					  DETAIL = format('Project %L accepts no judgments on closed tasks.', r.name),
+					  HINT = 'Set projects.allow_judgments_on_closed to accept them.';
+		END IF;
+	END IF;
 	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
 END
@@ -965,8 +995,9 @@ CREATE FUNCTION @extschema@.tasks_after_insert()
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	INSERT INTO @extschema@.task_state (task_id, project_id, status)
-	SELECT n.task_id, n.project_id, CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END
+	INSERT INTO @extschema@.task_state (task_id, project_id, status, priority)
+	SELECT n.task_id, n.project_id, CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END,
+		   n.priority
 	FROM new_rows n
 	ORDER BY n.task_id;
 	RETURN NULL;
@@ -998,15 +1029,19 @@ BEGIN
 	END IF;
 	SELECT array_agg(n.task_id) INTO v_tasks
 	FROM old_rows o JOIN new_rows n ON n.task_id = o.task_id
-	WHERE n.status <> o.status;
+	WHERE n.status <> o.status OR n.priority <> o.priority;
 	IF v_tasks IS NOT NULL THEN
 		PERFORM @extschema@.live_tasks(v_tasks, NULL);
+		-- the copy of the priority that orders next_tasks() (rows locked above)
+		UPDATE @extschema@.task_state ts SET priority = n.priority
+		FROM new_rows n
+		WHERE ts.task_id = n.task_id AND ts.priority <> n.priority;
 	END IF;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.tasks_after_update() IS
-	'trigger: tasks stay in their project; closing or reopening a task updates its state';
+	'trigger: tasks stay in their project; closing, reopening or reprioritising a task updates its state';
 
 CREATE TRIGGER tasks_live_insert AFTER INSERT ON @extschema@.tasks
 	REFERENCING NEW TABLE AS new_rows

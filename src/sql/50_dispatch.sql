@@ -1,0 +1,460 @@
+-- ---------------------------------------------------------------------------
+-- Task dispatch: next_tasks(worker, project, n) hands out assignments,
+-- submit(assignment, label, ...) records the judgment.
+--
+-- Both run as the extension owner (SECURITY DEFINER, pinned search_path,
+-- every name qualified) and act for one worker: the one whose
+-- workers.login_role is the calling role (the role set by SET ROLE, else
+-- the session user), or any worker when the calling role has the
+-- privileges of labeling_admin.  The roles and grants are in 60_roles.sql.
+--
+-- next_tasks(), in one READ COMMITTED transaction:
+--   1. checks who is calling, then locks the worker's row (one dispatch at
+--      a time per worker) and reclaims the project's expired assignments
+--      (state expired, rows locked with SKIP LOCKED);
+--   2. locks up to n regular candidates with FOR UPDATE SKIP LOCKED, in
+--      dispatch order (priority, then lowest confidence: the most
+--      uncertain first; a task without a judgment is the most uncertain),
+--      from the partial index task_state_dispatch_idx;
+--   3. rechecks the locked candidates in a new statement: READ COMMITTED
+--      gives it a new snapshot, taken after the locks, so it sees every
+--      assignment committed by the dispatchers that held a lock before.
+--      A candidate must be open, not judged or held by the worker, and
+--      have fewer issued assignments than it still needs:
+--      least(max_overlap - n_counted, greatest(min_overlap - n_counted, 1));
+--   4. mixes in golden tasks: every slot of the batch is golden with
+--      probability golden_rate (cryptographic randomness, which setseed()
+--      cannot steer), and golden slots are only kept in front of a regular
+--      task that exists, so a worker never gets golden tasks alone when the
+--      queue is empty;
+--   5. inserts the assignments in random order (their ids say nothing about
+--      which is golden), with the project's price and guidelines version.
+-- Lock order: workers row (waits), assignments and task_state rows (SKIP
+-- LOCKED: never waits), then inserts.  The judgment triggers lock
+-- assignment, worker_state, then task_state rows; neither side waits for a
+-- lock while holding one the other waits for, so they cannot deadlock.
+-- An issued assignment counts against a task's need until it is submitted,
+-- cancelled, or reclaimed under its row lock; submit() holds that lock, so a
+-- submission and a reclaim never both succeed.
+-- ---------------------------------------------------------------------------
+
+CREATE INDEX task_state_dispatch_idx ON @extschema@.task_state
+	(project_id, priority DESC, confidence NULLS FIRST, task_id)
+	WHERE status = 'open' AND NOT golden;
+COMMENT ON INDEX @extschema@.task_state_dispatch_idx IS
+	'open regular tasks in dispatch order: priority, then the most uncertain first';
+CREATE INDEX task_state_golden_idx ON @extschema@.task_state (project_id, task_id)
+	WHERE golden AND status = 'open';
+COMMENT ON INDEX @extschema@.task_state_golden_idx IS
+	'open golden tasks of a project, for next_tasks()';
+CREATE INDEX assignments_expiry_idx ON @extschema@.assignments (expires_at)
+	WHERE state = 'issued';
+COMMENT ON INDEX @extschema@.assignments_expiry_idx IS
+	'issued assignments by expiry, for reclaim_expired()';
+CREATE INDEX assignments_worker_open_idx ON @extschema@.assignments (worker_id, task_id)
+	WHERE state = 'issued';
+COMMENT ON INDEX @extschema@.assignments_worker_open_idx IS
+	'the assignments a worker holds';
+CREATE INDEX judgments_assignment_idx ON @extschema@.judgments (assignment_id)
+	WHERE assignment_id IS NOT NULL;
+COMMENT ON INDEX @extschema@.judgments_assignment_idx IS
+	'the judgment that submitted an assignment';
+
+-- The role a dispatch call acts as.  Inside a SECURITY DEFINER function
+-- current_user is the owner, but the role GUC still holds what SET ROLE set
+-- (and SET ROLE cannot run inside a SECURITY DEFINER function).
+CREATE FUNCTION @extschema@.dispatch_caller() RETURNS name
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+		SELECT CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none'
+					THEN SESSION_USER
+					ELSE pg_catalog.current_setting('role')::pg_catalog.name END
+	$$;
+COMMENT ON FUNCTION @extschema@.dispatch_caller() IS
+	'internal: the calling role of next_tasks() and submit(): the role set by SET ROLE, else the session user';
+
+-- The worker a call may act for, or an error.  The check comes before any
+-- lock, so that a refused call holds nothing.
+-- not STRICT: a NULL worker is reported
+CREATE FUNCTION @extschema@.dispatch_worker(p_worker_id bigint) RETURNS @extschema@.workers
+	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_role name := @extschema@.dispatch_caller();
+	w @extschema@.workers;
+BEGIN
+	IF p_worker_id IS NULL THEN
+		RAISE EXCEPTION 'worker_id must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT x.* INTO w FROM @extschema@.workers x WHERE x.worker_id = p_worker_id;
+	IF w.login_role = v_role THEN
+		RETURN w;
+	END IF;
+	IF pg_has_role(v_role, 'labeling_admin', 'USAGE') THEN
+		IF w.worker_id IS NULL THEN
+			RAISE EXCEPTION 'worker % does not exist', p_worker_id
+				USING ERRCODE = 'no_data_found';
+		END IF;
+		RETURN w;
+	END IF;
+	RAISE EXCEPTION 'role % cannot act for worker %', v_role, p_worker_id
+		USING ERRCODE = 'insufficient_privilege',
+			  DETAIL = 'A session acts only for the worker whose workers.login_role is its role.',
+			  HINT = 'Log in (or SET ROLE) as that worker''s role; members of labeling_admin act for any worker.';
+END
+$$;
+COMMENT ON FUNCTION @extschema@.dispatch_worker(bigint) IS
+	'internal: the workers row a call of next_tasks() or submit() may act for, or an insufficient_privilege error';
+
+-- A uniform double in [0, 1) from 48 bits of gen_random_uuid(): the
+-- server's strong random source, which the session's setseed() does not touch.
+CREATE FUNCTION @extschema@.dispatch_random() RETURNS double precision
+	LANGUAGE sql VOLATILE PARALLEL SAFE
+	AS $$
+		SELECT (('x' OPERATOR(pg_catalog.||) pg_catalog.substr(u.t, 1, 8)
+				 OPERATOR(pg_catalog.||) pg_catalog.substr(u.t, 10, 4))::pg_catalog.bit(48)::pg_catalog.int8
+				)::pg_catalog.float8 OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8
+		FROM (SELECT pg_catalog.gen_random_uuid()::pg_catalog.text AS t) u
+	$$;
+COMMENT ON FUNCTION @extschema@.dispatch_random() IS
+	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
+
+-- Does a regular task still need a judgment from this worker?  Not judged
+-- or held by the worker, and fewer issued assignments than the judgments it
+-- may still need: all of those up to min_overlap, at least one more while it
+-- is open, never past max_overlap.  Inlined into its callers.
+CREATE FUNCTION @extschema@.dispatch_needs(p_task_id bigint, p_worker_id bigint,
+		p_counted integer, p_min_overlap integer, p_max_overlap integer)
+	RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	AS $$
+		SELECT NOT EXISTS (SELECT 1 FROM @extschema@.judgments j
+						   WHERE j.task_id OPERATOR(pg_catalog.=) p_task_id
+							 AND j.worker_id OPERATOR(pg_catalog.=) p_worker_id)
+		   AND NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
+						   WHERE a.task_id OPERATOR(pg_catalog.=) p_task_id
+							 AND a.worker_id OPERATOR(pg_catalog.=) p_worker_id
+							 AND a.state OPERATOR(pg_catalog.=) 'issued')
+		   AND (SELECT pg_catalog.count(*) FROM @extschema@.assignments a
+				WHERE a.task_id OPERATOR(pg_catalog.=) p_task_id
+				  AND a.state OPERATOR(pg_catalog.=) 'issued')
+			   OPERATOR(pg_catalog.<)
+			   LEAST(p_max_overlap OPERATOR(pg_catalog.-) p_counted,
+					 GREATEST(p_min_overlap OPERATOR(pg_catalog.-) p_counted, 1))
+	$$;
+COMMENT ON FUNCTION @extschema@.dispatch_needs(bigint, bigint, integer, integer, integer) IS
+	'internal: is a regular task neither judged nor held by the worker, with fewer issued assignments than it still needs';
+
+-- Mark a project's (or every project's) expired assignments expired.
+-- Rows another transaction holds (a submit in progress) are skipped.
+-- not STRICT: project_id NULL means every project
+CREATE FUNCTION @extschema@.reclaim_expired(project_id bigint DEFAULT NULL,
+		max_rows integer DEFAULT 1000)
+	RETURNS integer
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_count integer;
+BEGIN
+	IF max_rows IS NULL OR max_rows < 1 THEN
+		RAISE EXCEPTION 'max_rows must be at least 1'
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	WITH x AS (
+		SELECT a.assignment_id
+		FROM @extschema@.assignments a
+		JOIN @extschema@.tasks t ON t.task_id = a.task_id
+		WHERE a.state = 'issued' AND a.expires_at <= now()
+		  AND (reclaim_expired.project_id IS NULL OR t.project_id = reclaim_expired.project_id)
+		ORDER BY a.expires_at, a.assignment_id
+		LIMIT max_rows
+		FOR UPDATE OF a SKIP LOCKED
+	), u AS (
+		UPDATE @extschema@.assignments a
+		SET state = 'expired', closed_at = a.expires_at
+		FROM x
+		WHERE a.assignment_id = x.assignment_id
+		RETURNING 1
+	)
+	SELECT count(*) INTO v_count FROM u;
+	RETURN v_count;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.reclaim_expired(bigint, integer) IS
+	'mark up to max_rows issued assignments past expires_at as expired (of one project, or all); returns how many';
+
+-- not STRICT: NULL arguments are reported
+CREATE FUNCTION @extschema@.next_tasks(worker_id bigint, project_id bigint, n integer DEFAULT 1)
+	RETURNS TABLE (assignment_id bigint, payload jsonb, labels text[], guidelines_version integer,
+				   price numeric, expires_at timestamptz)
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	w @extschema@.workers;
+	p @extschema@.projects;
+	v_room integer;
+	v_locked bigint[];
+	v_regular bigint[];
+	v_take bigint[] := '{}';
+	v_golden_slots integer := 0;
+	v_pending integer;
+	v_slots integer := 0;
+	v_golden bigint[] := '{}';
+	v_task bigint;
+	v_seed bigint;
+BEGIN
+	w := @extschema@.dispatch_worker(next_tasks.worker_id);
+	IF next_tasks.project_id IS NULL OR next_tasks.n IS NULL THEN
+		RAISE EXCEPTION 'project_id and n must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF next_tasks.n < 1 OR next_tasks.n > 100 THEN
+		RAISE EXCEPTION 'n must be between 1 and 100, not %', next_tasks.n
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'next_tasks runs in READ COMMITTED transactions only'
+			USING ERRCODE = 'invalid_transaction_state',
+				  DETAIL = format('The transaction is %s.', upper(current_setting('transaction_isolation'))),
+				  HINT = 'Its recheck under the task locks needs a new snapshot: call it in its own READ COMMITTED transaction.';
+	END IF;
+	SELECT x.* INTO p FROM @extschema@.projects x WHERE x.project_id = next_tasks.project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % does not exist', next_tasks.project_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF p.kind <> 'classification' THEN
+		RAISE EXCEPTION 'project % is a side-by-side project', quote_literal(p.name)
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'next_tasks() hands out tasks of classification projects.';
+	END IF;
+
+	-- 1. one dispatch at a time per worker (a ban committed meanwhile is
+	-- seen after the lock); expired assignments go back
+	SELECT x.* INTO w FROM @extschema@.workers x WHERE x.worker_id = w.worker_id FOR NO KEY UPDATE;
+	IF w.status = 'banned' OR EXISTS (
+			SELECT 1 FROM @extschema@.worker_state ws
+			WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id
+			  AND ws.status = 'banned') THEN
+		RAISE EXCEPTION 'worker % is banned in project %', w.worker_id, quote_literal(p.name)
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	PERFORM @extschema@.reclaim_expired(p.project_id, 1000);
+	SELECT next_tasks.n - greatest(count(*) + next_tasks.n - p.max_open_per_worker, 0) INTO v_room
+	FROM @extschema@.assignments a
+	JOIN @extschema@.tasks t ON t.task_id = a.task_id
+	WHERE a.worker_id = w.worker_id AND a.state = 'issued' AND t.project_id = p.project_id;
+	IF v_room <= 0 THEN
+		RETURN;
+	END IF;
+
+	-- 2. lock regular candidates in dispatch order, skipping locked ones
+	SELECT array_agg(c.task_id) INTO v_locked
+	FROM (SELECT ts.task_id
+		  FROM @extschema@.task_state ts
+		  WHERE ts.project_id = p.project_id AND ts.status = 'open' AND NOT ts.golden
+			AND @extschema@.dispatch_needs(ts.task_id, w.worker_id, ts.n_counted,
+										   p.min_overlap, p.max_overlap)
+		  ORDER BY ts.priority DESC, ts.confidence NULLS FIRST, ts.task_id
+		  LIMIT v_room
+		  FOR UPDATE OF ts SKIP LOCKED) c;
+
+	-- 3. recheck under the locks, with a new snapshot
+	SELECT array_agg(ts.task_id ORDER BY ts.priority DESC, ts.confidence NULLS FIRST, ts.task_id)
+	INTO v_regular
+	FROM @extschema@.task_state ts
+	WHERE ts.task_id = ANY (v_locked) AND ts.status = 'open' AND NOT ts.golden
+	  AND @extschema@.dispatch_needs(ts.task_id, w.worker_id, ts.n_counted,
+									 p.min_overlap, p.max_overlap);
+
+	-- 4. golden slots: a run of golden slots (each with probability
+	-- golden_rate) in front of every regular task taken; a run cut short by
+	-- the end of the batch is kept, since the regular task after it exists
+	FOREACH v_task IN ARRAY coalesce(v_regular, '{}') LOOP
+		v_pending := 0;
+		IF p.golden_rate > 0 THEN
+			WHILE v_slots < v_room AND @extschema@.dispatch_random() < p.golden_rate LOOP
+				v_pending := v_pending + 1;
+				v_slots := v_slots + 1;
+			END LOOP;
+		END IF;
+		v_golden_slots := v_golden_slots + v_pending;
+		EXIT WHEN v_slots >= v_room;
+		v_take := v_take || v_task;
+		v_slots := v_slots + 1;
+		EXIT WHEN v_slots >= v_room;
+	END LOOP;
+	IF v_golden_slots > 0 THEN
+		v_seed := (@extschema@.dispatch_random() * 9007199254740992)::bigint;
+		-- golden tasks the worker has neither judged nor holds, in random
+		-- order (no lock: a golden task has no overlap to protect)
+		SELECT array_agg(g.task_id) INTO v_golden
+		FROM (SELECT ts.task_id
+			  FROM @extschema@.task_state ts
+			  WHERE ts.project_id = p.project_id AND ts.golden AND ts.status = 'open'
+				AND ts.task_id NOT IN (SELECT j.task_id FROM @extschema@.judgments j
+									   WHERE j.worker_id = w.worker_id)
+				AND ts.task_id NOT IN (SELECT a.task_id FROM @extschema@.assignments a
+									   WHERE a.worker_id = w.worker_id AND a.state = 'issued')
+			  ORDER BY hashint8(ts.task_id # v_seed), ts.task_id
+			  LIMIT v_golden_slots) g;
+	END IF;
+
+	-- 5. the assignments, in random order
+	RETURN QUERY
+	WITH ins AS (
+		INSERT INTO @extschema@.assignments AS a
+			(task_id, worker_id, issued_at, expires_at, guidelines_version, price)
+		SELECT c.task_id, w.worker_id, now(), now() + p.assignment_ttl,
+			   p.guidelines_version, p.price_per_judgment
+		FROM unnest(v_take || coalesce(v_golden, '{}')) AS c(task_id)
+		ORDER BY @extschema@.dispatch_random()
+		RETURNING a.assignment_id, a.task_id, a.guidelines_version, a.price, a.expires_at
+	)
+	SELECT i.assignment_id, t.payload, p.labels, i.guidelines_version, i.price, i.expires_at
+	FROM ins i
+	JOIN @extschema@.tasks t ON t.task_id = i.task_id
+	ORDER BY i.assignment_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.next_tasks(bigint, bigint, integer) IS
+	'hand up to n tasks of a project to a worker as assignments: most uncertain first, golden tasks mixed in at the project''s rate';
+
+-- not STRICT: NULL arguments are reported; time_spent and score may be NULL
+CREATE FUNCTION @extschema@.submit(assignment_id bigint, label text,
+		time_spent interval DEFAULT NULL, score double precision DEFAULT NULL)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	a @extschema@.assignments;
+	w @extschema@.workers;
+	p @extschema@.projects;
+	v_task_status text;
+	v_since timestamptz;
+	v_measured interval;
+	v_judgment bigint;
+BEGIN
+	IF submit.assignment_id IS NULL THEN
+		RAISE EXCEPTION 'assignment_id must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- who may submit it is checked before the row is locked
+	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'assignment % does not exist', submit.assignment_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	w := @extschema@.dispatch_worker(a.worker_id);
+	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id
+	FOR UPDATE;
+	IF a.worker_id <> w.worker_id THEN
+		RAISE EXCEPTION 'assignment % moved to another worker', a.assignment_id
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF a.state <> 'issued' THEN
+		RAISE EXCEPTION 'assignment % is %', a.assignment_id, a.state
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
+				  HINT = 'Only an issued assignment can be submitted, once.';
+	END IF;
+	IF a.expires_at <= now() THEN
+		RAISE EXCEPTION 'assignment % expired', a.assignment_id
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
+				  DETAIL = format('It expired at %s.', a.expires_at),
+				  HINT = 'Ask next_tasks() for new work.';
+	END IF;
+	IF submit.label IS NULL THEN
+		RAISE EXCEPTION 'label must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+
+	-- the rules the triggers check, reported without naming the task
+	SELECT t.status INTO v_task_status FROM @extschema@.tasks t WHERE t.task_id = a.task_id;
+	SELECT pr.* INTO p
+	FROM @extschema@.tasks t JOIN @extschema@.projects pr ON pr.project_id = t.project_id
+	WHERE t.task_id = a.task_id;
+	IF p.kind <> 'classification' THEN
+		RAISE EXCEPTION 'project % is a side-by-side project', quote_literal(p.name)
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'submit() records judgments of classification projects.';
+	END IF;
+	IF v_task_status = 'closed' AND NOT p.allow_judgments_on_closed THEN
+		RAISE EXCEPTION 'the task of assignment % was closed', a.assignment_id
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_task_open',
+				  SCHEMA = '@extschema@', TABLE = 'judgments';
+	END IF;
+	IF array_position(p.labels, submit.label) IS NULL THEN
+		RAISE EXCEPTION 'label % is not among the labels of project %',
+				quote_literal(submit.label), quote_literal(p.name)
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_label_allowed',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'label',
+				  DETAIL = format('The allowed labels are %s.', array_to_string(p.labels, ', '));
+	END IF;
+	IF submit.score IS NOT NULL AND w.kind <> 'model' THEN
+		RAISE EXCEPTION 'worker % is a % worker and cannot give a score', w.worker_id, w.kind
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_score_model_only',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'score';
+	END IF;
+	IF submit.time_spent < '0'::interval THEN
+		RAISE EXCEPTION 'time_spent must not be negative'
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_time_spent_check',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'time_spent';
+	END IF;
+
+	-- time spent: measured since the assignment was issued or the worker's
+	-- previous judgment in the project, whichever is later; a reported time
+	-- may be shorter, never longer
+	SELECT greatest(a.issued_at, max(ws.last_judgment_at)) INTO v_since
+	FROM @extschema@.worker_state ws
+	WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id;
+	v_measured := greatest(now() - v_since, '0'::interval);
+
+	INSERT INTO @extschema@.judgments AS j
+		(task_id, worker_id, label, time_spent, guidelines_version, assignment_id, score)
+	VALUES (a.task_id, w.worker_id, submit.label,
+			least(coalesce(submit.time_spent, v_measured), v_measured),
+			a.guidelines_version, a.assignment_id, submit.score)
+	RETURNING j.judgment_id INTO v_judgment;
+	RETURN v_judgment;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.submit(bigint, text, interval, double precision) IS
+	'record the judgment of an issued assignment (the caller''s own); returns the judgment id';
+
+-- What a worker sees of their assignments: never the task id, its external
+-- id or whether it is golden.  The view reads the tables as its owner and
+-- keeps the rows of the worker whose login_role is the querying role.
+CREATE VIEW @extschema@.my_assignments WITH (security_barrier) AS
+SELECT a.assignment_id,
+	   t.project_id,
+	   p.name AS project,
+	   p.labels,
+	   a.guidelines_version,
+	   g.guidelines,
+	   t.payload,
+	   a.price,
+	   a.issued_at,
+	   a.expires_at,
+	   a.state,
+	   a.closed_at,
+	   j.label,
+	   j.time_spent
+FROM @extschema@.assignments a
+JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) a.task_id
+JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) t.project_id
+LEFT JOIN @extschema@.project_guidelines g
+  ON g.project_id OPERATOR(pg_catalog.=) t.project_id
+ AND g.version OPERATOR(pg_catalog.=) a.guidelines_version
+LEFT JOIN @extschema@.judgments j ON j.assignment_id OPERATOR(pg_catalog.=) a.assignment_id
+WHERE a.worker_id OPERATOR(pg_catalog.=) (
+	SELECT w.worker_id FROM @extschema@.workers w
+	WHERE w.login_role OPERATOR(pg_catalog.=) CURRENT_USER);
+COMMENT ON VIEW @extschema@.my_assignments IS
+	'the assignments of the worker whose login_role is the querying role, with payload, labels and guidelines (no task ids)';
