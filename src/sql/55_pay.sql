@@ -171,6 +171,8 @@ WHERE s.paid_judgments OPERATOR(pg_catalog.>) 0
 COMMENT ON VIEW @extschema@.payout_bonuses IS
 	'every bonus granted: project, worker, period, the rule, its metric''s value against the threshold, the amount';
 
+-- The work time of a period is paid judgments x median seconds, in numeric
+-- so that the floor comparison and the top-up are exact.
 CREATE VIEW @extschema@.payouts AS
 SELECT s.project_id,
 	   s.worker_id,
@@ -184,11 +186,13 @@ SELECT s.project_id,
 	   b.bonuses,
 	   s.timed_judgments,
 	   pg_catalog.round(s.median_seconds::numeric, 1) AS median_seconds,
-	   pg_catalog.round(h.hourly, 4) AS effective_hourly_pay,
+	   pg_catalog.round(t.pay OPERATOR(pg_catalog.*) 3600
+						OPERATOR(pg_catalog./) NULLIF(t.seconds, 0), 4) AS effective_hourly_pay,
 	   p.min_hourly_pay,
-	   coalesce(h.hourly OPERATOR(pg_catalog.<) p.min_hourly_pay, false) AS below_floor,
+	   coalesce((t.pay OPERATOR(pg_catalog.*) 3600)
+				OPERATOR(pg_catalog.<) (p.min_hourly_pay OPERATOR(pg_catalog.*) t.seconds), false) AS below_floor,
 	   f.top_up,
-	   s.base_pay OPERATOR(pg_catalog.+) b.bonus_pay OPERATOR(pg_catalog.+) f.top_up AS total_pay
+	   t.pay OPERATOR(pg_catalog.+) f.top_up AS total_pay
 FROM @extschema@.pay_periods s
 JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) s.project_id
 JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) s.worker_id
@@ -203,16 +207,14 @@ CROSS JOIN LATERAL (
 	  AND pb.worker_id OPERATOR(pg_catalog.=) s.worker_id
 	  AND pb.period_start OPERATOR(pg_catalog.=) s.period_start) b
 CROSS JOIN LATERAL (
-	SELECT (s.paid_judgments::double precision OPERATOR(pg_catalog.*) s.median_seconds
-			OPERATOR(pg_catalog./) 3600)::numeric AS hours) t
+	SELECT s.base_pay OPERATOR(pg_catalog.+) b.bonus_pay AS pay,
+		   s.paid_judgments::numeric OPERATOR(pg_catalog.*) s.median_seconds::numeric AS seconds) t
 CROSS JOIN LATERAL (
-	SELECT (s.base_pay OPERATOR(pg_catalog.+) b.bonus_pay)
-		   OPERATOR(pg_catalog./) NULLIF(t.hours, 0) AS hourly) h
-CROSS JOIN LATERAL (
-	SELECT CASE WHEN h.hourly OPERATOR(pg_catalog.<) p.min_hourly_pay
-				THEN pg_catalog.round(p.min_hourly_pay OPERATOR(pg_catalog.*) t.hours
-									  OPERATOR(pg_catalog.-) s.base_pay
-									  OPERATOR(pg_catalog.-) b.bonus_pay, 4)
+	SELECT CASE WHEN (t.pay OPERATOR(pg_catalog.*) 3600)
+					 OPERATOR(pg_catalog.<) (p.min_hourly_pay OPERATOR(pg_catalog.*) t.seconds)
+				THEN pg_catalog.round(((p.min_hourly_pay OPERATOR(pg_catalog.*) t.seconds)
+									   OPERATOR(pg_catalog.-) (t.pay OPERATOR(pg_catalog.*) 3600))
+									  OPERATOR(pg_catalog./) 3600, 4)
 				ELSE 0 END AS top_up) f;
 COMMENT ON VIEW @extschema@.payouts IS
 	'per project, worker and pay period: judgments paid, base pay, bonuses with their rules, effective hourly pay from the median time, below-floor flag and top-up';
