@@ -55,13 +55,14 @@ SELECT x.payload, x.labels, x.price FROM labeling.next_tasks(1, 1, 2) x ORDER BY
 SELECT count(*) FROM labeling.next_tasks(2, 1, 1);
 SELECT count(*) FROM labeling.next_tasks(4, 1, 1);
 SELECT count(*) FROM labeling.next_tasks(999, 1, 1);
-SELECT labeling.submit((SELECT min(assignment_id) FROM labeling.my_assignments), 'cat') > 0 AS submitted;
+SELECT labeling.submit((SELECT assignment_id FROM labeling.my_assignments ORDER BY payload->>'n' LIMIT 1),
+					   'cat') > 0 AS submitted;
 -- w2's assignment (handed out by the admin above)
 SELECT labeling.submit(1, 'cat');
 -- its own assignments, without the task: through my_assignments ...
-SELECT project, labels, payload, price, state, label FROM labeling.my_assignments ORDER BY assignment_id;
+SELECT project, labels, payload, price, state, label FROM labeling.my_assignments ORDER BY payload->>'n';
 -- ... and through row-level security on assignments and workers
-SELECT assignment_id, worker_id, state FROM labeling.assignments ORDER BY 1;
+SELECT worker_id, state FROM labeling.assignments ORDER BY state;
 SELECT worker_id, external_id, login_role FROM labeling.workers;
 SELECT task_id FROM labeling.assignments;
 SELECT * FROM labeling.assignments;
@@ -102,8 +103,8 @@ BEGIN
 	RAISE NOTICE 'saw %', $1;
 	RETURN true;
 END $$;
-SELECT count(*) FROM labeling.my_assignments WHERE pg_temp.leak(payload::text);
-SELECT count(*) FROM labeling.assignments WHERE pg_temp.leak(assignment_id::text);
+SELECT count(*) FROM labeling.my_assignments WHERE pg_temp.leak(project || ' ' || labels::text);
+SELECT count(*) FROM labeling.assignments WHERE pg_temp.leak('worker ' || worker_id);
 RESET ROLE;
 DROP FUNCTION pg_temp.leak(text);
 
