@@ -93,7 +93,7 @@ SELECT labeling.reclaim_expired();
 SELECT labeling.live_analyze();
 SELECT labeling.dispatch_worker(2);
 SELECT labeling.dispatch_caller();
-SELECT labeling.dispatch_needs(1, 1, 0, 1, 3);
+SELECT labeling.dispatch_random();
 SELECT labeling.live_update(ARRAY[1], NULL, NULL, NULL, false, false, false);
 -- the pure functions stay available
 SELECT labeling.top_label('{"cat": 0.75, "dog": 0.25}');

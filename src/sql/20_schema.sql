@@ -269,6 +269,8 @@ CREATE TABLE @extschema@.task_state (
 	golden				boolean NOT NULL DEFAULT false,
 	completed_at		timestamptz,
 	priority			integer NOT NULL DEFAULT 0,
+	needed				integer NOT NULL DEFAULT 0,
+	assigned			integer NOT NULL DEFAULT 0,
 	CONSTRAINT task_state_pkey PRIMARY KEY (task_id),
 	CONSTRAINT task_state_task_fkey FOREIGN KEY (task_id)
 		REFERENCES @extschema@.tasks (task_id) ON DELETE CASCADE,
@@ -279,7 +281,8 @@ CREATE TABLE @extschema@.task_state (
 	CONSTRAINT task_state_posterior_check
 		CHECK ((posterior IS NULL) = (n_counted = 0) AND (posterior IS NULL) = (label IS NULL)
 			   AND (label IS NULL) = (confidence IS NULL)),
-	CONSTRAINT task_state_completed_at_check CHECK ((status = 'complete') = (completed_at IS NOT NULL))
+	CONSTRAINT task_state_completed_at_check CHECK ((status = 'complete') = (completed_at IS NOT NULL)),
+	CONSTRAINT task_state_dispatch_check CHECK (needed >= 0 AND assigned >= 0)
 ) WITH (fillfactor = 80);
 CREATE INDEX task_state_project_idx ON @extschema@.task_state (project_id);
 COMMENT ON TABLE @extschema@.task_state IS
@@ -292,6 +295,10 @@ COMMENT ON COLUMN @extschema@.task_state.completed_at IS
 	'time of the last counted judgment when the task is complete';
 COMMENT ON COLUMN @extschema@.task_state.priority IS
 	'copy of tasks.priority, so that next_tasks() finds the open tasks in dispatch order with one index';
+COMMENT ON COLUMN @extschema@.task_state.needed IS
+	'judgments an open regular task may still need: all up to min_overlap, at least one, none past max_overlap (0 otherwise)';
+COMMENT ON COLUMN @extschema@.task_state.assigned IS
+	'issued assignments of a regular task of a classification project (0 for golden tasks): next_tasks() hands out up to needed';
 
 CREATE TABLE @extschema@.worker_state (
 	project_id			bigint NOT NULL,

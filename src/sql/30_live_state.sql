@@ -43,6 +43,26 @@ CREATE FUNCTION @extschema@.live_worker_banned(ws_status text, w_status text) RE
 COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
 	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
 
+-- Judgments an open regular task of a classification project may still
+-- need before it can complete (the dispatch capacity of next_tasks): all of
+-- those up to min_overlap, at least one while it is open, never past
+-- max_overlap; 0 for golden, complete and closed tasks.
+-- not STRICT: NULL counts are treated as no judgments
+CREATE FUNCTION @extschema@.live_needed(status text, golden boolean, kind text, n_counted integer,
+		min_overlap integer, max_overlap integer)
+	RETURNS integer
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+		SELECT CASE WHEN status OPERATOR(pg_catalog.=) 'open' AND NOT golden
+						 AND kind OPERATOR(pg_catalog.=) 'classification'
+					THEN GREATEST(LEAST(max_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0),
+										GREATEST(min_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0), 1)),
+								  0)
+					ELSE 0 END
+	$$;
+COMMENT ON FUNCTION @extschema@.live_needed(text, boolean, text, integer, integer, integer) IS
+	'internal: judgments an open regular task may still need (task_state.needed)';
+
 -- Phase 1a: create the missing worker_state rows and lock all of them, in key order.
 -- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_lock_workers(p_projects bigint[], p_workers bigint[])
@@ -276,7 +296,8 @@ COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
 
 -- Phase 2: lock tasks in task_id order; check that no new judgment went to
 -- a complete or closed task (p_new_tasks: the tasks of new judgments, or
--- NULL); recompute the tasks, checking that no worker judged a task twice
+-- NULL); recompute the tasks (with their dispatch capacity: needed, and the
+-- assignments still issued), checking that no worker judged a task twice
 -- unless the project allows it; NOTIFY completions and reopenings.  A
 -- repeat can only come from the judgments of this statement: a project
 -- cannot stop allowing repeats while it has some.
@@ -344,11 +365,16 @@ BEGIN
 			   @extschema@.top_label(a.posterior) AS label,
 			   @extschema@.confidence(a.posterior) AS confidence,
 			   g.task_id IS NOT NULL AS golden,
-			   p.min_overlap, p.max_overlap, p.target_confidence
+			   p.kind, p.min_overlap, p.max_overlap, p.target_confidence,
+			   coalesce(i.issued, 0) AS issued
 		FROM @extschema@.tasks t
 		JOIN @extschema@.projects p ON p.project_id = t.project_id
 		LEFT JOIN agg a ON a.task_id = t.task_id
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id = t.task_id
+		LEFT JOIN (SELECT x.task_id, count(*) AS issued
+				   FROM @extschema@.assignments x
+				   WHERE x.task_id = ANY (p_tasks) AND x.state = 'issued'
+				   GROUP BY x.task_id) i ON i.task_id = t.task_id
 		WHERE t.task_id = ANY (p_tasks)
 	), s AS (
 		SELECT n.*,
@@ -368,7 +394,10 @@ BEGIN
 			confidence = s.confidence,
 			status = s.status,
 			golden = s.golden,
-			completed_at = CASE WHEN s.status = 'complete' THEN s.last_counted_at END
+			completed_at = CASE WHEN s.status = 'complete' THEN s.last_counted_at END,
+			needed = @extschema@.live_needed(s.status, s.golden, s.kind, s.n_counted::integer,
+											 s.min_overlap, s.max_overlap),
+			assigned = CASE WHEN s.golden OR s.kind <> 'classification' THEN 0 ELSE s.issued END
 		FROM s
 		JOIN @extschema@.task_state old ON old.task_id = s.task_id
 		WHERE ts.task_id = s.task_id
@@ -995,10 +1024,12 @@ CREATE FUNCTION @extschema@.tasks_after_insert()
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	INSERT INTO @extschema@.task_state (task_id, project_id, status, priority)
-	SELECT n.task_id, n.project_id, CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END,
-		   n.priority
+	INSERT INTO @extschema@.task_state (task_id, project_id, status, priority, needed)
+	SELECT n.task_id, n.project_id, x.status, n.priority,
+		   @extschema@.live_needed(x.status, false, p.kind, 0, p.min_overlap, p.max_overlap)
 	FROM new_rows n
+	JOIN @extschema@.projects p ON p.project_id = n.project_id
+	CROSS JOIN LATERAL (SELECT CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END AS status) x
 	ORDER BY n.task_id;
 	RETURN NULL;
 END

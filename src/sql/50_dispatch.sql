@@ -8,41 +8,48 @@
 -- the session user), or any worker when the calling role has the
 -- privileges of labeling_admin.  The roles and grants are in 60_roles.sql.
 --
--- next_tasks(), in one READ COMMITTED transaction:
+-- The capacity of a task is in its task_state row: needed (judgments it may
+-- still need: all up to min_overlap, at least one while open, none past
+-- max_overlap; kept by the live triggers) and assigned (its issued
+-- assignments, kept by the trigger on assignments below and by the live
+-- triggers).  A task can be handed out while assigned < needed; the partial
+-- index task_state_dispatch_idx holds exactly those open regular tasks, in
+-- dispatch order (priority, then the most uncertain: lowest confidence, a
+-- task without a judgment first), so a call never walks past full tasks.
+--
+-- next_tasks(), in one transaction:
 --   1. checks who is calling, then locks the worker's row (one dispatch at
 --      a time per worker) and reclaims the project's expired assignments
---      (state expired, rows locked with SKIP LOCKED);
---   2. locks up to n regular candidates with FOR UPDATE SKIP LOCKED, in
---      dispatch order (priority, then lowest confidence: the most
---      uncertain first; a task without a judgment is the most uncertain),
---      from the partial index task_state_dispatch_idx;
---   3. rechecks the locked candidates in a new statement: READ COMMITTED
---      gives it a new snapshot, taken after the locks, so it sees every
---      assignment committed by the dispatchers that held a lock before.
---      A candidate must be open, not judged or held by the worker, and
---      have fewer issued assignments than it still needs:
---      least(max_overlap - n_counted, greatest(min_overlap - n_counted, 1));
---   4. mixes in golden tasks: every slot of the batch is golden with
+--      (rows locked with SKIP LOCKED);
+--   2. locks up to n regular tasks with room, in dispatch order, with FOR
+--      UPDATE SKIP LOCKED, skipping those the worker judged or holds.  A
+--      dispatcher that assigns a task updates its row (assigned + 1, by the
+--      trigger on assignments), so a dispatcher that reaches the row after
+--      that commit re-evaluates it on the new version: never more issued
+--      assignments than needed.  It runs in READ COMMITTED only, so that
+--      what the worker judged and holds is read in a snapshot taken after
+--      the worker's lock;
+--   3. mixes in golden tasks: every slot of the batch is golden with
 --      probability golden_rate (cryptographic randomness, which setseed()
 --      cannot steer), and golden slots are only kept in front of a regular
 --      task that exists, so a worker never gets golden tasks alone when the
 --      queue is empty;
---   5. inserts the assignments in random order (their ids say nothing about
+--   4. inserts the assignments in random order (their ids say nothing about
 --      which is golden), with the project's price and guidelines version.
--- Lock order: workers row (waits), assignments and task_state rows (SKIP
+-- Lock order: workers row (waits), assignment and task_state rows (SKIP
 -- LOCKED: never waits), then inserts.  The judgment triggers lock
 -- assignment, worker_state, then task_state rows; neither side waits for a
 -- lock while holding one the other waits for, so they cannot deadlock.
--- An issued assignment counts against a task's need until it is submitted,
+-- An issued assignment counts against its task until it is submitted,
 -- cancelled, or reclaimed under its row lock; submit() holds that lock, so a
 -- submission and a reclaim never both succeed.
 -- ---------------------------------------------------------------------------
 
 CREATE INDEX task_state_dispatch_idx ON @extschema@.task_state
 	(project_id, priority DESC, confidence NULLS FIRST, task_id)
-	WHERE status = 'open' AND NOT golden;
+	WHERE status = 'open' AND NOT golden AND assigned < needed;
 COMMENT ON INDEX @extschema@.task_state_dispatch_idx IS
-	'open regular tasks in dispatch order: priority, then the most uncertain first';
+	'open regular tasks with room for an assignment, in dispatch order: priority, then the most uncertain first';
 CREATE INDEX task_state_golden_idx ON @extschema@.task_state (project_id, task_id)
 	WHERE golden AND status = 'open';
 COMMENT ON INDEX @extschema@.task_state_golden_idx IS
@@ -121,34 +128,76 @@ CREATE FUNCTION @extschema@.dispatch_random() RETURNS double precision
 COMMENT ON FUNCTION @extschema@.dispatch_random() IS
 	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
 
--- Does a regular task still need a judgment from this worker?  Not judged
--- or held by the worker, and fewer issued assignments than the judgments it
--- may still need: all of those up to min_overlap, at least one more while it
--- is open, never past max_overlap.  Inlined into its callers.
-CREATE FUNCTION @extschema@.dispatch_needs(p_task_id bigint, p_worker_id bigint,
-		p_counted integer, p_min_overlap integer, p_max_overlap integer)
-	RETURNS boolean
-	LANGUAGE sql STABLE PARALLEL SAFE
+-- The assigned count of the tasks whose assignments a statement wrote.
+-- Statements of next_tasks(), reclaim_expired() and of admins run it (depth
+-- 1): they hold, or take in task_id order, the locks of the regular tasks
+-- involved, after their assignment rows, as the judgment triggers do.  From
+-- inside another trigger (the judgment and comparison triggers marking an
+-- assignment submitted) it does nothing: live_tasks() recomputes the count
+-- under the locks it takes in its own order.  Golden tasks (and tasks of
+-- side-by-side projects) keep 0 and are never locked here: many workers
+-- hold the same golden task.
+CREATE FUNCTION @extschema@.assignments_after_change()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
 	AS $$
-		SELECT NOT EXISTS (SELECT 1 FROM @extschema@.judgments j
-						   WHERE j.task_id OPERATOR(pg_catalog.=) p_task_id
-							 AND j.worker_id OPERATOR(pg_catalog.=) p_worker_id)
-		   AND NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
-						   WHERE a.task_id OPERATOR(pg_catalog.=) p_task_id
-							 AND a.worker_id OPERATOR(pg_catalog.=) p_worker_id
-							 AND a.state OPERATOR(pg_catalog.=) 'issued')
-		   AND (SELECT pg_catalog.count(*) FROM @extschema@.assignments a
-				WHERE a.task_id OPERATOR(pg_catalog.=) p_task_id
-				  AND a.state OPERATOR(pg_catalog.=) 'issued')
-			   OPERATOR(pg_catalog.<)
-			   LEAST(p_max_overlap OPERATOR(pg_catalog.-) p_counted,
-					 GREATEST(p_min_overlap OPERATOR(pg_catalog.-) p_counted, 1))
-	$$;
-COMMENT ON FUNCTION @extschema@.dispatch_needs(bigint, bigint, integer, integer, integer) IS
-	'internal: is a regular task neither judged nor held by the worker, with fewer issued assignments than it still needs';
+DECLARE
+	v_tasks bigint[];
+BEGIN
+	IF pg_trigger_depth() > 1 THEN
+		RETURN NULL;
+	END IF;
+	IF TG_OP = 'TRUNCATE' THEN
+		UPDATE @extschema@.task_state ts SET assigned = 0 WHERE ts.assigned <> 0;
+		RETURN NULL;
+	ELSIF TG_OP = 'INSERT' THEN
+		SELECT array_agg(DISTINCT n.task_id) INTO v_tasks FROM new_rows n;
+	ELSIF TG_OP = 'DELETE' THEN
+		SELECT array_agg(DISTINCT o.task_id) INTO v_tasks FROM old_rows o;
+	ELSE
+		SELECT array_agg(DISTINCT x.task_id) INTO v_tasks
+		FROM (SELECT n.task_id FROM new_rows n UNION ALL SELECT o.task_id FROM old_rows o) x;
+	END IF;
+	SELECT array_agg(ts.task_id ORDER BY ts.task_id) INTO v_tasks
+	FROM @extschema@.task_state ts
+	JOIN @extschema@.projects p ON p.project_id = ts.project_id
+	WHERE ts.task_id = ANY (v_tasks) AND NOT ts.golden AND p.kind = 'classification';
+	IF v_tasks IS NULL THEN
+		RETURN NULL;
+	END IF;
+	PERFORM 1 FROM @extschema@.task_state ts
+	WHERE ts.task_id = ANY (v_tasks)
+	ORDER BY ts.task_id
+	FOR UPDATE OF ts;
+	UPDATE @extschema@.task_state ts
+	SET assigned = c.issued
+	FROM (SELECT u.task_id,
+				 (SELECT count(*) FROM @extschema@.assignments a
+				  WHERE a.task_id = u.task_id AND a.state = 'issued') AS issued
+		  FROM unnest(v_tasks) AS u(task_id)) c
+	WHERE ts.task_id = c.task_id AND NOT ts.golden AND ts.assigned <> c.issued;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.assignments_after_change() IS
+	'trigger: keep task_state.assigned, the issued assignments of regular tasks';
+
+CREATE TRIGGER assignments_dispatch_insert AFTER INSERT ON @extschema@.assignments
+	REFERENCING NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+CREATE TRIGGER assignments_dispatch_update AFTER UPDATE ON @extschema@.assignments
+	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+CREATE TRIGGER assignments_dispatch_delete AFTER DELETE ON @extschema@.assignments
+	REFERENCING OLD TABLE AS old_rows
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+CREATE TRIGGER assignments_dispatch_truncate AFTER TRUNCATE ON @extschema@.assignments
+	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
 
 -- Mark a project's (or every project's) expired assignments expired.
--- Rows another transaction holds (a submit in progress) are skipped.
+-- Assignments whose row, or whose regular task's row, another transaction
+-- holds (a submit or a dispatch in progress) are skipped: it never waits.
 -- not STRICT: project_id NULL means every project
 CREATE FUNCTION @extschema@.reclaim_expired(project_id bigint DEFAULT NULL,
 		max_rows integer DEFAULT 1000)
@@ -166,17 +215,29 @@ BEGIN
 	WITH x AS (
 		SELECT a.assignment_id
 		FROM @extschema@.assignments a
-		JOIN @extschema@.tasks t ON t.task_id = a.task_id
+		JOIN @extschema@.task_state ts ON ts.task_id = a.task_id
 		WHERE a.state = 'issued' AND a.expires_at <= now()
-		  AND (reclaim_expired.project_id IS NULL OR t.project_id = reclaim_expired.project_id)
+		  AND (reclaim_expired.project_id IS NULL OR ts.project_id = reclaim_expired.project_id)
+		  AND NOT ts.golden
+		ORDER BY a.expires_at, a.assignment_id
+		LIMIT max_rows
+		FOR UPDATE OF a, ts SKIP LOCKED
+	), g AS (
+		-- golden tasks have no capacity to keep: their rows stay unlocked
+		SELECT a.assignment_id
+		FROM @extschema@.assignments a
+		JOIN @extschema@.task_state ts ON ts.task_id = a.task_id
+		WHERE a.state = 'issued' AND a.expires_at <= now()
+		  AND (reclaim_expired.project_id IS NULL OR ts.project_id = reclaim_expired.project_id)
+		  AND ts.golden
 		ORDER BY a.expires_at, a.assignment_id
 		LIMIT max_rows
 		FOR UPDATE OF a SKIP LOCKED
 	), u AS (
 		UPDATE @extschema@.assignments a
 		SET state = 'expired', closed_at = a.expires_at
-		FROM x
-		WHERE a.assignment_id = x.assignment_id
+		FROM (SELECT x.assignment_id FROM x UNION ALL SELECT g.assignment_id FROM g) r
+		WHERE a.assignment_id = r.assignment_id
 		RETURNING 1
 	)
 	SELECT count(*) INTO v_count FROM u;
@@ -197,7 +258,6 @@ DECLARE
 	w @extschema@.workers;
 	p @extschema@.projects;
 	v_room integer;
-	v_locked bigint[];
 	v_regular bigint[];
 	v_take bigint[] := '{}';
 	v_golden_slots integer := 0;
@@ -220,7 +280,7 @@ BEGIN
 		RAISE EXCEPTION 'next_tasks runs in READ COMMITTED transactions only'
 			USING ERRCODE = 'invalid_transaction_state',
 				  DETAIL = format('The transaction is %s.', upper(current_setting('transaction_isolation'))),
-				  HINT = 'Its recheck under the task locks needs a new snapshot: call it in its own READ COMMITTED transaction.';
+				  HINT = 'What the worker judged and holds is read after the worker''s lock, in a new snapshot: call it in its own READ COMMITTED transaction.';
 	END IF;
 	SELECT x.* INTO p FROM @extschema@.projects x WHERE x.project_id = next_tasks.project_id;
 	IF NOT FOUND THEN
@@ -252,26 +312,24 @@ BEGIN
 		RETURN;
 	END IF;
 
-	-- 2. lock regular candidates in dispatch order, skipping locked ones
-	SELECT array_agg(c.task_id) INTO v_locked
-	FROM (SELECT ts.task_id
+	-- 2. lock regular tasks with room in dispatch order, skipping locked
+	-- ones and those the worker judged or holds
+	SELECT array_agg(c.task_id ORDER BY c.priority DESC, c.confidence NULLS FIRST, c.task_id)
+	INTO v_regular
+	FROM (SELECT ts.task_id, ts.priority, ts.confidence
 		  FROM @extschema@.task_state ts
 		  WHERE ts.project_id = p.project_id AND ts.status = 'open' AND NOT ts.golden
-			AND @extschema@.dispatch_needs(ts.task_id, w.worker_id, ts.n_counted,
-										   p.min_overlap, p.max_overlap)
+			AND ts.assigned < ts.needed
+			AND NOT EXISTS (SELECT 1 FROM @extschema@.judgments j
+							WHERE j.task_id = ts.task_id AND j.worker_id = w.worker_id)
+			AND NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
+							WHERE a.task_id = ts.task_id AND a.worker_id = w.worker_id
+							  AND a.state = 'issued')
 		  ORDER BY ts.priority DESC, ts.confidence NULLS FIRST, ts.task_id
 		  LIMIT v_room
 		  FOR UPDATE OF ts SKIP LOCKED) c;
 
-	-- 3. recheck under the locks, with a new snapshot
-	SELECT array_agg(ts.task_id ORDER BY ts.priority DESC, ts.confidence NULLS FIRST, ts.task_id)
-	INTO v_regular
-	FROM @extschema@.task_state ts
-	WHERE ts.task_id = ANY (v_locked) AND ts.status = 'open' AND NOT ts.golden
-	  AND @extschema@.dispatch_needs(ts.task_id, w.worker_id, ts.n_counted,
-									 p.min_overlap, p.max_overlap);
-
-	-- 4. golden slots: a run of golden slots (each with probability
+	-- 3. golden slots: a run of golden slots (each with probability
 	-- golden_rate) in front of every regular task taken; a run cut short by
 	-- the end of the batch is kept, since the regular task after it exists
 	FOREACH v_task IN ARRAY coalesce(v_regular, '{}') LOOP
@@ -304,7 +362,7 @@ BEGIN
 			  LIMIT v_golden_slots) g;
 	END IF;
 
-	-- 5. the assignments, in random order
+	-- 4. the assignments, in random order
 	RETURN QUERY
 	WITH ins AS (
 		INSERT INTO @extschema@.assignments AS a

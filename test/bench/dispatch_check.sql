@@ -18,6 +18,9 @@ SELECT 'over_assigned ' || count(*) FROM labeling.task_state ts JOIN labeling.pr
 WHERE NOT ts.golden AND ts.status = 'open'
   AND (SELECT count(*) FROM labeling.assignments a WHERE a.task_id = ts.task_id AND a.state = 'issued')
 	  > least(p.max_overlap - ts.n_counted, greatest(p.min_overlap - ts.n_counted, 1));
+SELECT 'assigned_off ' || count(*) FROM labeling.task_state ts
+WHERE ts.assigned <> CASE WHEN ts.golden THEN 0 ELSE
+	(SELECT count(*) FROM labeling.assignments a WHERE a.task_id = ts.task_id AND a.state = 'issued') END;
 SELECT 'assignments_on_complete ' || count(*) FROM labeling.assignments a
 JOIN labeling.task_state ts USING (task_id)
 WHERE a.state = 'issued' AND ts.status <> 'open' AND a.issued_at > ts.completed_at;

@@ -43,7 +43,7 @@ work=$(mktemp -d)
 	-f "$here/bench/dispatch_setup.sql"
 
 "$PGBENCH" -n -U dispatch_app -c $workers -j 2 -T "$seconds" -D workers=$workers -D abandon=3 \
-	-D phase=0 -D aid=0 -D truth=1 -D jid=0 -f "$here/bench/dispatch_cycle.pgbench" "$db" \
+	-D ledger=1 -D phase=0 -D role=0 -D aid=0 -D truth=1 -D jid=0 -f "$here/bench/dispatch_cycle.pgbench" "$db" \
 	>"$work/pgbench.out" 2>&1 || { cat "$work/pgbench.out"; fail "pgbench failed"; }
 cat "$work/pgbench.out"
 ! grep -q 'aborted' "$work/pgbench.out" || fail "a client was aborted"
@@ -52,7 +52,7 @@ cat "$work/pgbench.out"
 cat "$work/check.out"
 value() { sed -n "s/^$1 //p" "$work/check.out"; }
 for k in lost_submissions unreported_judgments duplicate_judgments over_max_overlap over_assigned \
-		 assignments_on_complete assigned_after_judging held_twice submitted_mismatch \
+		 assigned_off assignments_on_complete assigned_after_judging held_twice submitted_mismatch \
 		 task_state_diff worker_state_diff; do
 	[ "$(value $k)" = 0 ] || fail "$k is $(value $k)"
 done
