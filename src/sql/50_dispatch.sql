@@ -115,15 +115,16 @@ $$;
 COMMENT ON FUNCTION @extschema@.dispatch_worker(bigint) IS
 	'internal: the workers row a call of next_tasks() or submit() may act for, or an insufficient_privilege error';
 
--- A uniform double in [0, 1) from 48 bits of gen_random_uuid(): the
--- server's strong random source, which the session's setseed() does not touch.
+-- A uniform double in [0, 1) from the first 48 bits of gen_random_uuid()
+-- (random in a version 4 UUID): the server's strong random source, which
+-- the session's setseed() does not touch.  One expression: inlined.
 CREATE FUNCTION @extschema@.dispatch_random() RETURNS double precision
 	LANGUAGE sql VOLATILE PARALLEL SAFE
 	AS $$
-		SELECT (('x' OPERATOR(pg_catalog.||) pg_catalog.substr(u.t, 1, 8)
-				 OPERATOR(pg_catalog.||) pg_catalog.substr(u.t, 10, 4))::pg_catalog.bit(48)::pg_catalog.int8
-				)::pg_catalog.float8 OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8
-		FROM (SELECT pg_catalog.gen_random_uuid()::pg_catalog.text AS t) u
+		SELECT (('x' OPERATOR(pg_catalog.||)
+				 pg_catalog.substr(pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
+								   1, 12))::pg_catalog.bit(48)::pg_catalog.int8)::pg_catalog.float8
+			   OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8
 	$$;
 COMMENT ON FUNCTION @extschema@.dispatch_random() IS
 	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
@@ -211,6 +212,10 @@ BEGIN
 	IF max_rows IS NULL OR max_rows < 1 THEN
 		RAISE EXCEPTION 'max_rows must be at least 1'
 			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
+				   WHERE a.state = 'issued' AND a.expires_at <= now()) THEN
+		RETURN 0;
 	END IF;
 	WITH x AS (
 		SELECT a.assignment_id
