@@ -37,23 +37,21 @@ SELECT 'expired ' || count(*) FROM labeling.assignments WHERE state = 'expired';
 SELECT 'late ' || count(*) FROM public.late;
 SELECT 'golden_judgments ' || count(*) FROM labeling.judgments j JOIN labeling.golden_labels g USING (task_id);
 SELECT 'complete_tasks ' || count(*) FROM labeling.task_state WHERE status = 'complete';
--- the live state equals a recomputation from the judgments
-CREATE TEMP TABLE saved_ts AS SELECT * FROM labeling.task_state;
-CREATE TEMP TABLE saved_ws AS
-SELECT project_id, worker_id, n_judgments, golden_answered, golden_correct, golden_lower, golden_upper,
-	   model_judgments, model_correct, skill, timed_judgments, median_seconds, last_judgment_at, status
-FROM labeling.worker_state;
+-- the live state equals a recomputation from the judgments (agreement and
+-- status times are as of the last change, not recomputed)
+CREATE TEMP TABLE saved AS
+SELECT 'task' AS kind, to_jsonb(ts) AS r FROM labeling.task_state ts
+UNION ALL
+SELECT 'worker', to_jsonb(ws) - ARRAY['agreement', 'agreement_judgments', 'agreement_at', 'status_changed_at']
+FROM labeling.worker_state ws;
 SELECT labeling.rebuild(1);
-SELECT 'task_state_diff ' || count(*) FROM (
-	(SELECT * FROM saved_ts EXCEPT SELECT * FROM labeling.task_state)
-	UNION ALL (SELECT * FROM labeling.task_state EXCEPT SELECT * FROM saved_ts)) d;
-SELECT 'worker_state_diff ' || count(*) FROM (
-	(SELECT * FROM saved_ws
-	 EXCEPT SELECT project_id, worker_id, n_judgments, golden_answered, golden_correct, golden_lower,
-				   golden_upper, model_judgments, model_correct, skill, timed_judgments, median_seconds,
-				   last_judgment_at, status FROM labeling.worker_state)
-	UNION ALL
-	(SELECT project_id, worker_id, n_judgments, golden_answered, golden_correct, golden_lower,
-			golden_upper, model_judgments, model_correct, skill, timed_judgments, median_seconds,
-			last_judgment_at, status FROM labeling.worker_state
-	 EXCEPT SELECT * FROM saved_ws)) d;
+CREATE TEMP TABLE rebuilt AS
+SELECT 'task' AS kind, to_jsonb(ts) AS r FROM labeling.task_state ts
+UNION ALL
+SELECT 'worker', to_jsonb(ws) - ARRAY['agreement', 'agreement_judgments', 'agreement_at', 'status_changed_at']
+FROM labeling.worker_state ws;
+SELECT x.kind || '_state_diff ' || count(d.kind)
+FROM (VALUES ('task'), ('worker')) x(kind)
+LEFT JOIN ((SELECT * FROM saved EXCEPT SELECT * FROM rebuilt)
+		   UNION ALL (SELECT * FROM rebuilt EXCEPT SELECT * FROM saved)) d ON d.kind = x.kind
+GROUP BY x.kind ORDER BY x.kind;
