@@ -18,7 +18,8 @@
 #      (pg_stat_user_functions), and checks the invariants of
 #      test/bench/dispatch_check.sql (no duplicate, no over-assignment,
 #      state equal to rebuild()); then the median of the same two calls
-#      from one session (300 cycles, no other client).
+#      from one session (100 cycles, no other client) for worker 1, who has
+#      hundreds of judgments by then, and for a worker without any.
 #   2. outstanding: the latency of single next_tasks() calls (median of 200,
 #      one session) when K tasks at the head of the dispatch order are fully
 #      assigned to other workers and not yet judged, for K = 0, 1000, 10000:
@@ -84,31 +85,37 @@ for k in duplicate_judgments over_max_overlap over_assigned assigned_off assignm
 	grep -qx "$k 0" "$LABELING_WORK/check.out" || { echo "FAILED: $k"; exit 1; }
 done
 
-# 1b. the same calls from one session, 300 fetch/submit cycles
-labeling_psql -d "$db" -At <<'EOF'
+# 1b. the same calls from one session: 100 fetch/submit cycles of worker 1
+# (who has hundreds of judgments by now), then of a worker without any
+for w in 1 $((clients + 1)); do
+	labeling_psql -d "$db" -At -v w=$w <<'EOF'
 CREATE TEMP TABLE one (fetch_ms double precision, submit_ms double precision);
+SELECT count(*) AS before FROM labeling.judgments WHERE worker_id = :w \gset
+SET bench.worker = :'w';
 DO $$
 DECLARE
 	t0 timestamptz;
 	t1 timestamptz;
 	r record;
 	i integer;
+	w bigint := current_setting('bench.worker')::bigint;
 BEGIN
-	FOR i IN 1..300 LOOP
+	FOR i IN 1..100 LOOP
 		t0 := clock_timestamp();
 		SELECT x.assignment_id, (x.payload->>'truth')::int AS truth INTO r
-		FROM labeling.next_tasks(1, 1, 1) x;
+		FROM labeling.next_tasks(w, 1, 1) x;
 		t1 := clock_timestamp();
 		PERFORM labeling.submit(r.assignment_id, (ARRAY['a', 'b', 'c', 'd'])[r.truth]);
 		INSERT INTO one VALUES (extract(epoch FROM t1 - t0) * 1000, extract(epoch FROM clock_timestamp() - t1) * 1000);
 	END LOOP;
 END
 $$;
-SELECT format('one session, 300 cycles: next_tasks median %s ms, submit median %s ms',
-	round(percentile_cont(0.5) WITHIN GROUP (ORDER BY fetch_ms)::numeric, 2),
+SELECT format('one session, worker %s with %s judgments before, 100 cycles: next_tasks median %s ms, submit median %s ms',
+	:w, :before, round(percentile_cont(0.5) WITHIN GROUP (ORDER BY fetch_ms)::numeric, 2),
 	round(percentile_cont(0.5) WITHIN GROUP (ORDER BY submit_ms)::numeric, 2))
 FROM one;
 EOF
+done
 
 # 2. next_tasks() next to K outstanding assignments: the first K open tasks
 # in dispatch order are held by two other workers (min_overlap 2: full)
