@@ -30,7 +30,7 @@ WHERE d.refclassid = 'pg_extension'::regclass
 ORDER BY 1;
 
 -- every trigger function pins its search_path and runs as the caller;
--- only live_analyze runs as the owner
+-- the SECURITY DEFINER ones (live_analyze, next_tasks, submit) pin theirs too
 SELECT p.proname, p.prosecdef, p.proconfig
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'labeling' AND (p.prorettype = 'trigger'::regtype OR p.prosecdef)

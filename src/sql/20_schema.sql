@@ -28,6 +28,10 @@ CREATE TABLE @extschema@.projects (
 	target_confidence	double precision NOT NULL DEFAULT 0.95,
 	golden_rate			double precision NOT NULL DEFAULT 0,
 	price_per_judgment	numeric(12, 4) NOT NULL DEFAULT 0,
+	min_hourly_pay		numeric(12, 4) NOT NULL DEFAULT 0,
+	pay_period			text NOT NULL DEFAULT 'week',
+	assignment_ttl		interval NOT NULL DEFAULT '30 minutes',
+	max_open_per_worker	integer NOT NULL DEFAULT 10,
 	allow_repeat_judgments boolean NOT NULL DEFAULT false,
 	allow_judgments_on_closed boolean NOT NULL DEFAULT false,
 	prior_correct		double precision NOT NULL DEFAULT 2,
@@ -48,6 +52,11 @@ CREATE TABLE @extschema@.projects (
 		CHECK (target_confidence > 0 AND target_confidence <= 1),
 	CONSTRAINT projects_golden_rate_check CHECK (golden_rate >= 0 AND golden_rate <= 1),
 	CONSTRAINT projects_price_check CHECK (price_per_judgment >= 0),
+	CONSTRAINT projects_min_hourly_pay_check CHECK (min_hourly_pay >= 0),
+	CONSTRAINT projects_pay_period_check CHECK (pay_period IN ('day', 'week', 'month')),
+	CONSTRAINT projects_assignment_ttl_check
+		CHECK (assignment_ttl > '0'::interval AND assignment_ttl <= '7 days'::interval),
+	CONSTRAINT projects_max_open_per_worker_check CHECK (max_open_per_worker >= 1),
 	CONSTRAINT projects_guidelines_version_check CHECK (guidelines_version >= 1),
 	CONSTRAINT projects_prior_check
 		CHECK (prior_correct > 0 AND prior_wrong > 0
@@ -71,6 +80,14 @@ COMMENT ON COLUMN @extschema@.projects.prior_correct IS
 	'Beta prior of every worker''s accuracy: pseudo-count of correct answers';
 COMMENT ON COLUMN @extschema@.projects.prior_wrong IS
 	'Beta prior of every worker''s accuracy: pseudo-count of wrong answers';
+COMMENT ON COLUMN @extschema@.projects.min_hourly_pay IS
+	'floor of a worker''s effective hourly pay in a pay period; payouts tops up below it';
+COMMENT ON COLUMN @extschema@.projects.pay_period IS
+	'length of a pay period in the payouts view: day, week or month (UTC)';
+COMMENT ON COLUMN @extschema@.projects.assignment_ttl IS
+	'how long an assignment from next_tasks() stays open before it expires';
+COMMENT ON COLUMN @extschema@.projects.max_open_per_worker IS
+	'open assignments a worker may hold at once in the project';
 COMMENT ON COLUMN @extschema@.projects.refresh_method IS
 	'batch model refit by refresh(project) when no method is given';
 
@@ -92,15 +109,21 @@ CREATE TABLE @extschema@.workers (
 	kind				text NOT NULL DEFAULT 'human',
 	model_version		text,
 	status				text NOT NULL DEFAULT 'active',
+	login_role			name,
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT workers_pkey PRIMARY KEY (worker_id),
 	CONSTRAINT workers_external_id_key UNIQUE (external_id),
+	CONSTRAINT workers_login_role_key UNIQUE (login_role),
+	CONSTRAINT workers_login_role_check
+		CHECK (login_role <> ALL (ARRAY['labeling_admin', 'labeling_analyst', 'labeling_worker']::name[])),
 	CONSTRAINT workers_kind_check CHECK (kind IN ('human', 'expert', 'model')),
 	CONSTRAINT workers_model_version_check CHECK (kind = 'model' OR model_version IS NULL),
 	CONSTRAINT workers_status_check CHECK (status IN ('active', 'banned'))
 );
 COMMENT ON TABLE @extschema@.workers IS
 	'people and models who give judgments: kind human, expert or model';
+COMMENT ON COLUMN @extschema@.workers.login_role IS
+	'the database role whose sessions act as this worker in next_tasks() and submit() (NULL: none)';
 COMMENT ON COLUMN @extschema@.workers.status IS
 	'account status in every project: banned workers'' judgments stop counting everywhere';
 
@@ -146,6 +169,8 @@ CREATE TABLE @extschema@.assignments (
 	expires_at			timestamptz NOT NULL,
 	state				text NOT NULL DEFAULT 'issued',
 	closed_at			timestamptz,
+	guidelines_version	integer,
+	price				numeric(12, 4),
 	CONSTRAINT assignments_pkey PRIMARY KEY (assignment_id),
 	CONSTRAINT assignments_task_fkey FOREIGN KEY (task_id)
 		REFERENCES @extschema@.tasks (task_id),
@@ -154,7 +179,9 @@ CREATE TABLE @extschema@.assignments (
 	CONSTRAINT assignments_state_check
 		CHECK (state IN ('issued', 'submitted', 'expired', 'cancelled')),
 	CONSTRAINT assignments_expiry_check CHECK (expires_at > issued_at),
-	CONSTRAINT assignments_closed_at_check CHECK ((state = 'issued') = (closed_at IS NULL))
+	CONSTRAINT assignments_closed_at_check CHECK ((state = 'issued') = (closed_at IS NULL)),
+	CONSTRAINT assignments_guidelines_version_check CHECK (guidelines_version >= 1),
+	CONSTRAINT assignments_price_check CHECK (price >= 0)
 );
 CREATE INDEX assignments_task_idx ON @extschema@.assignments (task_id);
 CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id);
@@ -162,6 +189,10 @@ CREATE UNIQUE INDEX assignments_open_key ON @extschema@.assignments (task_id, wo
 	WHERE state = 'issued';
 COMMENT ON TABLE @extschema@.assignments IS
 	'a task handed to a worker until expires_at; a judgment that names it marks it submitted';
+COMMENT ON COLUMN @extschema@.assignments.guidelines_version IS
+	'version of the guidelines shown with the task; submit() records it in the judgment';
+COMMENT ON COLUMN @extschema@.assignments.price IS
+	'price per judgment promised when the task was handed out (NULL: the project''s current price)';
 COMMENT ON INDEX @extschema@.assignments_open_key IS
 	'at most one open assignment per task and worker';
 
@@ -237,6 +268,9 @@ CREATE TABLE @extschema@.task_state (
 	status				text NOT NULL DEFAULT 'open',
 	golden				boolean NOT NULL DEFAULT false,
 	completed_at		timestamptz,
+	priority			integer NOT NULL DEFAULT 0,
+	needed				integer NOT NULL DEFAULT 0,
+	assigned			integer NOT NULL DEFAULT 0,
 	CONSTRAINT task_state_pkey PRIMARY KEY (task_id),
 	CONSTRAINT task_state_task_fkey FOREIGN KEY (task_id)
 		REFERENCES @extschema@.tasks (task_id) ON DELETE CASCADE,
@@ -247,7 +281,8 @@ CREATE TABLE @extschema@.task_state (
 	CONSTRAINT task_state_posterior_check
 		CHECK ((posterior IS NULL) = (n_counted = 0) AND (posterior IS NULL) = (label IS NULL)
 			   AND (label IS NULL) = (confidence IS NULL)),
-	CONSTRAINT task_state_completed_at_check CHECK ((status = 'complete') = (completed_at IS NOT NULL))
+	CONSTRAINT task_state_completed_at_check CHECK ((status = 'complete') = (completed_at IS NOT NULL)),
+	CONSTRAINT task_state_dispatch_check CHECK (needed >= 0 AND assigned >= 0)
 ) WITH (fillfactor = 80);
 CREATE INDEX task_state_project_idx ON @extschema@.task_state (project_id);
 COMMENT ON TABLE @extschema@.task_state IS
@@ -258,6 +293,12 @@ COMMENT ON COLUMN @extschema@.task_state.posterior IS
 	'one-coin posterior over the project''s labels given the counted judgments and current worker skills';
 COMMENT ON COLUMN @extschema@.task_state.completed_at IS
 	'time of the last counted judgment when the task is complete';
+COMMENT ON COLUMN @extschema@.task_state.priority IS
+	'copy of tasks.priority, so that next_tasks() finds the open tasks in dispatch order with one index';
+COMMENT ON COLUMN @extschema@.task_state.needed IS
+	'judgments an open regular task may still need: all up to min_overlap, at least one, none past max_overlap (0 otherwise)';
+COMMENT ON COLUMN @extschema@.task_state.assigned IS
+	'issued assignments of a regular task of a classification project (0 for golden tasks): next_tasks() hands out up to needed';
 
 CREATE TABLE @extschema@.worker_state (
 	project_id			bigint NOT NULL,

@@ -43,6 +43,26 @@ CREATE FUNCTION @extschema@.live_worker_banned(ws_status text, w_status text) RE
 COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
 	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
 
+-- Judgments an open regular task of a classification project may still
+-- need before it can complete (the dispatch capacity of next_tasks): all of
+-- those up to min_overlap, at least one while it is open, never past
+-- max_overlap; 0 for golden, complete and closed tasks.
+-- not STRICT: NULL counts are treated as no judgments
+CREATE FUNCTION @extschema@.live_needed(status text, golden boolean, kind text, n_counted integer,
+		min_overlap integer, max_overlap integer)
+	RETURNS integer
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS $$
+		SELECT CASE WHEN status OPERATOR(pg_catalog.=) 'open' AND NOT golden
+						 AND kind OPERATOR(pg_catalog.=) 'classification'
+					THEN GREATEST(LEAST(max_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0),
+										GREATEST(min_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0), 1)),
+								  0)
+					ELSE 0 END
+	$$;
+COMMENT ON FUNCTION @extschema@.live_needed(text, boolean, text, integer, integer, integer) IS
+	'internal: judgments an open regular task may still need (task_state.needed)';
+
 -- Phase 1a: create the missing worker_state rows and lock all of them, in key order.
 -- not STRICT: NULL arrays mean no workers
 CREATE FUNCTION @extschema@.live_lock_workers(p_projects bigint[], p_workers bigint[])
@@ -276,7 +296,8 @@ COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
 
 -- Phase 2: lock tasks in task_id order; check that no new judgment went to
 -- a complete or closed task (p_new_tasks: the tasks of new judgments, or
--- NULL); recompute the tasks, checking that no worker judged a task twice
+-- NULL); recompute the tasks (with their dispatch capacity: needed, and the
+-- assignments still issued), checking that no worker judged a task twice
 -- unless the project allows it; NOTIFY completions and reopenings.  A
 -- repeat can only come from the judgments of this statement: a project
 -- cannot stop allowing repeats while it has some.
@@ -344,11 +365,16 @@ BEGIN
 			   @extschema@.top_label(a.posterior) AS label,
 			   @extschema@.confidence(a.posterior) AS confidence,
 			   g.task_id IS NOT NULL AS golden,
-			   p.min_overlap, p.max_overlap, p.target_confidence
+			   p.kind, p.min_overlap, p.max_overlap, p.target_confidence,
+			   coalesce(i.issued, 0) AS issued
 		FROM @extschema@.tasks t
 		JOIN @extschema@.projects p ON p.project_id = t.project_id
 		LEFT JOIN agg a ON a.task_id = t.task_id
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id = t.task_id
+		LEFT JOIN (SELECT x.task_id, count(*) AS issued
+				   FROM @extschema@.assignments x
+				   WHERE x.task_id = ANY (p_tasks) AND x.state = 'issued'
+				   GROUP BY x.task_id) i ON i.task_id = t.task_id
 		WHERE t.task_id = ANY (p_tasks)
 	), s AS (
 		SELECT n.*,
@@ -368,7 +394,10 @@ BEGIN
 			confidence = s.confidence,
 			status = s.status,
 			golden = s.golden,
-			completed_at = CASE WHEN s.status = 'complete' THEN s.last_counted_at END
+			completed_at = CASE WHEN s.status = 'complete' THEN s.last_counted_at END,
+			needed = @extschema@.live_needed(s.status, s.golden, s.kind, s.n_counted::integer,
+											 s.min_overlap, s.max_overlap),
+			assigned = CASE WHEN s.golden OR s.kind <> 'classification' THEN 0 ELSE s.issued END
 		FROM s
 		JOIN @extschema@.task_state old ON old.task_id = s.task_id
 		WHERE ts.task_id = s.task_id
@@ -773,6 +802,7 @@ DECLARE
 	v_assignments bigint;
 	v_distinct_assignments bigint;
 	v_tasks bigint[];
+	v_open_tasks bigint[];
 	v_task_projects bigint[];
 	v_projects bigint[];
 	v_workers bigint[];
@@ -855,8 +885,37 @@ BEGIN
 		END IF;
 	END IF;
 
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_tasks,
+	-- A judgment for an issued assignment is accepted on a task that
+	-- completed after the assignment was issued (the worker was promised the
+	-- task), never on a task closed by hand: only the tasks of the other
+	-- judgments must be open, and the closed check of assigned ones runs
+	-- under the task locks that live_update took.
+	IF v_assignments = 0 THEN
+		v_open_tasks := v_tasks;
+	ELSE
+		SELECT array_agg(DISTINCT n.task_id) INTO v_open_tasks
+		FROM new_rows n WHERE n.assignment_id IS NULL;
+	END IF;
+	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_open_tasks,
 									true, false, true);
+	IF v_assignments > 0 THEN
+		SELECT ts.task_id, p.name INTO r
+		FROM new_rows n
+		JOIN @extschema@.task_state ts ON ts.task_id = n.task_id
+		JOIN @extschema@.projects p ON p.project_id = ts.project_id
+		WHERE n.assignment_id IS NOT NULL AND ts.status = 'closed'
+		  AND NOT p.allow_judgments_on_closed
+		ORDER BY ts.task_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'task % is closed', r.task_id
+				USING ERRCODE = 'check_violation',
+					  CONSTRAINT = 'judgments_task_open',
+					  SCHEMA = '@extschema@', TABLE = 'judgments',
+					  DETAIL = format('Project %L accepts no judgments on closed tasks.', r.name),
+					  HINT = 'Set projects.allow_judgments_on_closed to accept them.';
+		END IF;
+	END IF;
 	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
 END
@@ -965,9 +1024,12 @@ CREATE FUNCTION @extschema@.tasks_after_insert()
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	INSERT INTO @extschema@.task_state (task_id, project_id, status)
-	SELECT n.task_id, n.project_id, CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END
+	INSERT INTO @extschema@.task_state (task_id, project_id, status, priority, needed)
+	SELECT n.task_id, n.project_id, x.status, n.priority,
+		   @extschema@.live_needed(x.status, false, p.kind, 0, p.min_overlap, p.max_overlap)
 	FROM new_rows n
+	JOIN @extschema@.projects p ON p.project_id = n.project_id
+	CROSS JOIN LATERAL (SELECT CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END AS status) x
 	ORDER BY n.task_id;
 	RETURN NULL;
 END
@@ -998,15 +1060,19 @@ BEGIN
 	END IF;
 	SELECT array_agg(n.task_id) INTO v_tasks
 	FROM old_rows o JOIN new_rows n ON n.task_id = o.task_id
-	WHERE n.status <> o.status;
+	WHERE n.status <> o.status OR n.priority <> o.priority;
 	IF v_tasks IS NOT NULL THEN
 		PERFORM @extschema@.live_tasks(v_tasks, NULL);
+		-- the copy of the priority that orders next_tasks() (rows locked above)
+		UPDATE @extschema@.task_state ts SET priority = n.priority
+		FROM new_rows n
+		WHERE ts.task_id = n.task_id AND ts.priority <> n.priority;
 	END IF;
 	RETURN NULL;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.tasks_after_update() IS
-	'trigger: tasks stay in their project; closing or reopening a task updates its state';
+	'trigger: tasks stay in their project; closing, reopening or reprioritising a task updates its state';
 
 CREATE TRIGGER tasks_live_insert AFTER INSERT ON @extschema@.tasks
 	REFERENCING NEW TABLE AS new_rows

@@ -45,6 +45,8 @@ $node->safe_psql('src', q{
 	INSERT INTO labeling.judgments (task_id, worker_id, label) VALUES (1, 4, 'dog'), (2, 4, 'cat');
 	INSERT INTO labeling.comparisons (left_task_id, right_task_id, winner, worker_id)
 		VALUES (51, 52, 'left', 1), (52, 53, 'tie', 2);
+	INSERT INTO labeling.bonus_rules (project_id, name, metric, threshold, min_count, amount)
+		VALUES (1, 'accurate', 'golden_accuracy', 0.9, 2, 0.01);
 	SELECT labeling.refresh(1, 'majority_vote');
 	SELECT labeling.set_worker_status(1, 1, 'flagged', 'spot check');
 	CREATE TABLE public.my_results AS
@@ -55,7 +57,7 @@ $node->safe_psql('src', q{
 my @tables = split /\n/, $node->safe_psql('src', q{
 	SELECT c.oid::regclass FROM pg_class c
 	WHERE c.relnamespace = 'labeling'::regnamespace AND c.relkind = 'r' ORDER BY 1});
-is(scalar(@tables), 15, 'fifteen tables in the schema');
+is(scalar(@tables), 16, 'sixteen tables in the schema');
 is($node->safe_psql('src', q{
 	SELECT count(*) FROM pg_class c, pg_extension e
 	WHERE e.extname = 'labeling' AND c.relnamespace = 'labeling'::regnamespace

@@ -1,0 +1,133 @@
+-- ---------------------------------------------------------------------------
+-- Access control: three group roles, row-level security, and deliberate
+-- privileges on every object of the schema.  Runs last, so that it sees
+-- every object the files before it created.
+--
+--   labeling_admin    runs the operation: reads and writes every table (the
+--                     triggers run as the writer, so the state tables too),
+--                     calls every function, acts for any worker in
+--                     next_tasks() and submit().
+--   labeling_analyst  reads every table and view; writes nothing, calls no
+--                     function that writes or reads tables.
+--   labeling_worker   calls next_tasks() and submit() for its own worker,
+--                     reads my_assignments and, under row-level security,
+--                     its own rows of workers and assignments (never the task
+--                     of an assignment); nothing else: no judgments of others,
+--                     no golden labels, no posteriors.
+--
+-- Roles belong to the cluster, not to the database: they are created NOLOGIN
+-- when missing (so a second database, or CREATE EXTENSION after DROP
+-- EXTENSION, reuses them) and DROP EXTENSION leaves them.  A worker's login
+-- role is a member of labeling_worker and is named in workers.login_role.
+-- PUBLIC gets nothing: no USAGE on the schema, and EXECUTE only on the
+-- functions that read no table (IMMUTABLE: label_dist functions, the
+-- aggregates' support functions, ...).
+-- ---------------------------------------------------------------------------
+
+DO $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'labeling_admin') THEN
+		CREATE ROLE labeling_admin NOLOGIN;
+		COMMENT ON ROLE labeling_admin IS
+			'labeling extension: runs the labeling operation (every table, every function, any worker)';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'labeling_analyst') THEN
+		CREATE ROLE labeling_analyst NOLOGIN;
+		COMMENT ON ROLE labeling_analyst IS
+			'labeling extension: reads every table and view, writes nothing';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'labeling_worker') THEN
+		CREATE ROLE labeling_worker NOLOGIN;
+		COMMENT ON ROLE labeling_worker IS
+			'labeling extension: next_tasks() and submit() for its own worker, and my_assignments';
+	END IF;
+END
+$$;
+
+GRANT USAGE ON SCHEMA @extschema@ TO labeling_admin, labeling_analyst, labeling_worker;
+
+-- Tables and views: admin reads and writes the tables and reads the views;
+-- analyst reads both; my_assignments is the workers' view.
+DO $$
+DECLARE
+	r record;
+BEGIN
+	FOR r IN
+		SELECT pg_catalog.format('%I.%I', '@extschema@', c.relname) AS rel, c.relkind
+		FROM pg_catalog.pg_class c
+		WHERE c.relnamespace = '@extschema@'::pg_catalog.regnamespace
+		  AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'v']::"char"[])
+		ORDER BY c.relname
+	LOOP
+		IF r.relkind OPERATOR(pg_catalog.=) 'r' THEN
+			EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %s TO labeling_admin', r.rel);
+			EXECUTE pg_catalog.format('GRANT SELECT ON TABLE %s TO labeling_analyst', r.rel);
+		ELSIF r.rel OPERATOR(pg_catalog.<>) pg_catalog.format('%I.%I', '@extschema@', 'my_assignments') THEN
+			EXECUTE pg_catalog.format('GRANT SELECT ON TABLE %s TO labeling_admin, labeling_analyst', r.rel);
+		END IF;
+	END LOOP;
+END
+$$;
+GRANT SELECT ON @extschema@.my_assignments TO labeling_worker;
+
+-- Functions: those that read or write tables (every non-IMMUTABLE one) are
+-- for labeling_admin only, who fires the triggers that call them; the
+-- workers get the two dispatch functions.
+DO $$
+DECLARE
+	f text;
+BEGIN
+	FOR f IN
+		SELECT pg_catalog.format('%I.%I(%s)', '@extschema@', p.proname,
+								 pg_catalog.pg_get_function_identity_arguments(p.oid))
+		FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
+		  AND p.prokind OPERATOR(pg_catalog.=) 'f'
+		  AND p.provolatile OPERATOR(pg_catalog.<>) 'i'
+		ORDER BY 1
+	LOOP
+		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
+		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO labeling_admin', f);
+	END LOOP;
+END
+$$;
+GRANT EXECUTE ON FUNCTION @extschema@.next_tasks(bigint, bigint, integer) TO labeling_worker;
+GRANT EXECUTE ON FUNCTION @extschema@.submit(bigint, text, interval, double precision) TO labeling_worker;
+
+-- Row-level security on the two tables a worker reads: admins see and
+-- change every row, analysts see every row, a worker sees its own rows
+-- (and only the columns granted below: an assignment's task stays hidden).
+-- Roles outside these three see no row even with a table privilege.
+ALTER TABLE @extschema@.workers ENABLE ROW LEVEL SECURITY;
+CREATE POLICY workers_admin ON @extschema@.workers
+	FOR ALL TO labeling_admin USING (true) WITH CHECK (true);
+CREATE POLICY workers_analyst ON @extschema@.workers
+	FOR SELECT TO labeling_analyst USING (true);
+CREATE POLICY workers_self ON @extschema@.workers
+	FOR SELECT TO labeling_worker
+	USING (login_role OPERATOR(pg_catalog.=) CURRENT_USER);
+GRANT SELECT (worker_id, external_id, kind, model_version, status, login_role)
+	ON @extschema@.workers TO labeling_worker;
+
+ALTER TABLE @extschema@.assignments ENABLE ROW LEVEL SECURITY;
+CREATE POLICY assignments_admin ON @extschema@.assignments
+	FOR ALL TO labeling_admin USING (true) WITH CHECK (true);
+CREATE POLICY assignments_analyst ON @extschema@.assignments
+	FOR SELECT TO labeling_analyst USING (true);
+CREATE POLICY assignments_own ON @extschema@.assignments
+	FOR SELECT TO labeling_worker
+	USING (worker_id OPERATOR(pg_catalog.=) (
+		SELECT w.worker_id FROM @extschema@.workers w
+		WHERE w.login_role OPERATOR(pg_catalog.=) CURRENT_USER));
+GRANT SELECT (assignment_id, worker_id, issued_at, expires_at, state, closed_at,
+			  guidelines_version, price)
+	ON @extschema@.assignments TO labeling_worker;
+
+COMMENT ON POLICY workers_admin ON @extschema@.workers IS 'admins see and change every worker';
+COMMENT ON POLICY workers_analyst ON @extschema@.workers IS 'analysts see every worker';
+COMMENT ON POLICY workers_self ON @extschema@.workers IS
+	'a worker sees its own row: the one whose login_role is the querying role';
+COMMENT ON POLICY assignments_admin ON @extschema@.assignments IS 'admins see and change every assignment';
+COMMENT ON POLICY assignments_analyst ON @extschema@.assignments IS 'analysts see every assignment';
+COMMENT ON POLICY assignments_own ON @extschema@.assignments IS
+	'a worker sees its own assignments (without their task: task_id is not granted)';
