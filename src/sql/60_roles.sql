@@ -93,6 +93,11 @@ END
 $$;
 GRANT EXECUTE ON FUNCTION @extschema@.next_tasks(bigint, bigint, integer) TO labeling_worker;
 GRANT EXECUTE ON FUNCTION @extschema@.submit(bigint, text, interval, double precision) TO labeling_worker;
+-- analysts also run the read-only analyses over the schema's tables (they
+-- are SECURITY INVOKER: they read only what the analyst may read)
+GRANT EXECUTE ON FUNCTION @extschema@.latest_judgments(bigint) TO labeling_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.pairwise_kappa(integer, bigint) TO labeling_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.worker_agreement(bigint) TO labeling_analyst;
 
 -- Row-level security on the two tables a worker reads: admins see and
 -- change every row, analysts see every row, a worker sees its own rows
