@@ -1,0 +1,543 @@
+/*-------------------------------------------------------------------------
+ *
+ * dawid_skene.c
+ *	  Dawid-Skene (full confusion matrix per worker) and one-coin Dawid-Skene
+ *	  (one accuracy per worker) fitted by EM on the dense problem of
+ *	  truth_model_data.c.
+ *
+ *	  Default mode: MAP-EM with a symmetric Dirichlet smoothing prior of
+ *	  strength alpha (settings->smoothing) on every confusion row and on the
+ *	  class priors: e_w(k|c) = (n_w(k,c) + alpha) / (n_w(c) + K alpha) and
+ *	  pi_c = (n_c + alpha) / (T + K alpha); one-coin uses
+ *	  s_w = (sum of q over the worker's answers + alpha) / (n_w + K alpha).
+ *	  It starts from the soft majority vote (or a warm-start model), runs
+ *	  M-step then E-step, and stops when the log posterior per judgment
+ *	  (the exact marginal log-likelihood plus the log prior; EM never
+ *	  decreases it) changes by at most the tolerance.
+ *
+ *	  crowdkit_compat: Crowd-Kit 1.4.1's DawidSkene and OneCoinDawidSkene
+ *	  step for step: counts clipped to 1e-10 and normalised over the labels a
+ *	  worker used, priors floored at 1e-10, E-step in base 2, its loss (with
+ *	  the prior term once per judgment) and its stop rule
+ *	  (loss_i - loss_{i-1} < tol), and posteriors floored at 1e-10 on output.
+ *
+ *	  Both loops call CHECK_FOR_INTERRUPTS() every iteration.
+ *
+ * IDENTIFICATION
+ *	  src/dawid_skene.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "truth_model.h"
+
+/* Floor of probabilities before a logarithm in default mode. */
+#define LOG_FLOOR	1e-300
+
+/* Working arrays of one fit. */
+typedef struct EmWork
+{
+	const TruthData *d;
+	int32		K;
+	bool		one_coin;
+	bool		compat;
+	double		alpha;			/* smoothing (default mode) */
+	double	   *q;				/* ntasks x K posteriors */
+	double	   *e;				/* npairs x K: P(pair's label | class) */
+	double	   *logE;			/* npairs x K: log e (base 2 in compat) */
+	double	   *lnE;			/* compat: npairs x K natural log of e */
+	double	   *counts;			/* npairs x K soft counts */
+	double	   *rest;			/* DS: nworkers x K mass of unused labels */
+	double	   *skill;			/* one-coin: nworkers */
+	double	   *priors;			/* K */
+	double	   *logpi;			/* K: log priors (base 2 in compat) */
+	double	   *L;				/* K scratch */
+} EmWork;
+
+static void *
+alloc_doubles(Size count)
+{
+	return palloc_extended(sizeof(double) * Max(count, 1), MCXT_ALLOC_HUGE);
+}
+
+static inline double
+safe_log(double x)
+{
+	return log(Max(x, LOG_FLOOR));
+}
+
+/* counts[p][c] = sum over rows of pair p of q_task(c) */
+static void
+soft_counts(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	int32		t;
+
+	memset(w->counts, 0, sizeof(double) * (Size) d->npairs * K);
+	for (t = 0; t < d->ntasks; t++)
+	{
+		const double *qt = w->q + (Size) t * K;
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			double	   *cp = w->counts + (Size) d->row_pair[r] * K;
+			int32		c;
+
+			for (c = 0; c < K; c++)
+				cp[c] += qt[c];
+		}
+	}
+}
+
+/* Class priors from the posteriors. */
+static void
+update_priors(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	int32		t;
+	int32		c;
+
+	memset(w->priors, 0, sizeof(double) * K);
+	for (t = 0; t < d->ntasks; t++)
+		for (c = 0; c < K; c++)
+			w->priors[c] += w->q[(Size) t * K + c];
+	for (c = 0; c < K; c++)
+	{
+		if (w->compat)
+			w->priors[c] /= (double) d->ntasks;
+		else
+			w->priors[c] = (w->priors[c] + w->alpha) / ((double) d->ntasks + K * w->alpha);
+		w->logpi[c] = w->compat ? log2(Max(w->priors[c], CROWDKIT_EPS)) : safe_log(w->priors[c]);
+	}
+}
+
+/* Dawid-Skene M-step: confusion columns of every pair. */
+static void
+ds_mstep(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	int32		wk;
+
+	soft_counts(w);
+	for (wk = 0; wk < d->nworkers; wk++)
+	{
+		int32		p0 = d->worker_pair_start[wk];
+		int32		p1 = d->worker_pair_start[wk + 1];
+		double	   *rest = w->rest + (Size) wk * K;
+		int32		c;
+		int32		p;
+
+		for (c = 0; c < K; c++)
+		{
+			double		tot = 0.0;
+
+			if (w->compat)
+			{
+				for (p = p0; p < p1; p++)
+				{
+					double	   *cp = w->counts + (Size) p * K + c;
+
+					*cp = Max(*cp, CROWDKIT_EPS);
+					tot += *cp;
+				}
+				for (p = p0; p < p1; p++)
+				{
+					Size		i = (Size) p * K + c;
+
+					w->e[i] = w->counts[i] / tot;
+					w->logE[i] = log2(w->e[i]);
+					w->lnE[i] = log(w->e[i]);
+				}
+				rest[c] = 0.0;
+				continue;
+			}
+			for (p = p0; p < p1; p++)
+				tot += w->counts[(Size) p * K + c];
+			tot += K * w->alpha;
+			for (p = p0; p < p1; p++)
+			{
+				Size		i = (Size) p * K + c;
+
+				w->e[i] = tot > 0.0 ? (w->counts[i] + w->alpha) / tot : 1.0 / K;
+				w->logE[i] = safe_log(w->e[i]);
+			}
+			rest[c] = tot > 0.0 ? w->alpha / tot : 1.0 / K;
+		}
+	}
+}
+
+/* One-coin M-step: accuracy per worker, and the confusion columns it implies. */
+static void
+one_coin_mstep(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	int32		t;
+	int32		wk;
+	int32		p;
+
+	memset(w->skill, 0, sizeof(double) * d->nworkers);
+	for (t = 0; t < d->ntasks; t++)
+	{
+		const double *qt = w->q + (Size) t * K;
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			int32		pr = d->row_pair[r];
+
+			w->skill[d->pair_worker[pr]] += qt[d->pair_class[pr]];
+		}
+	}
+	for (wk = 0; wk < d->nworkers; wk++)
+	{
+		if (w->compat)
+			w->skill[wk] /= (double) d->worker_n[wk];
+		else
+			w->skill[wk] = (w->skill[wk] + w->alpha) / ((double) d->worker_n[wk] + K * w->alpha);
+	}
+	for (p = 0; p < d->npairs; p++)
+	{
+		double		s = w->skill[d->pair_worker[p]];
+		double		on = s;
+		double		off = (1.0 - s) / (K - 1);
+		int32		c;
+
+		if (w->compat)
+		{
+			on = Min(Max(on, CROWDKIT_EPS), 1.0 - CROWDKIT_EPS);
+			off = Min(Max(off, CROWDKIT_EPS), 1.0 - CROWDKIT_EPS);
+		}
+		for (c = 0; c < K; c++)
+		{
+			Size		i = (Size) p * K + c;
+
+			w->e[i] = (c == d->pair_class[p]) ? on : off;
+			if (w->compat)
+			{
+				w->logE[i] = log2(w->e[i]);
+				w->lnE[i] = log(w->e[i]);
+			}
+			else
+				w->logE[i] = safe_log(w->e[i]);
+		}
+	}
+}
+
+/*
+ * E-step: posteriors from the priors and confusion columns.  Returns the
+ * log-likelihood of the data (default mode; gold tasks contribute the joint
+ * probability of their answers and gold class).
+ */
+static double
+estep(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	double	   *L = w->L;
+	double		ll = 0.0;
+	int32		t;
+
+	for (t = 0; t < d->ntasks; t++)
+	{
+		double	   *qt = w->q + (Size) t * K;
+		double		m;
+		double		sum = 0.0;
+		int64		r;
+		int32		c;
+
+		memcpy(L, w->logpi, sizeof(double) * K);
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			const double *lp = w->logE + (Size) d->row_pair[r] * K;
+
+			for (c = 0; c < K; c++)
+				L[c] += lp[c];
+		}
+		m = L[0];
+		for (c = 1; c < K; c++)
+			m = Max(m, L[c]);
+		for (c = 0; c < K; c++)
+		{
+			qt[c] = w->compat ? exp2(L[c] - m) : exp(L[c] - m);
+			sum += qt[c];
+		}
+		for (c = 0; c < K; c++)
+			qt[c] /= sum;
+		if (d->gold[t] >= 0)
+			ll += L[d->gold[t]];
+		else
+			ll += m + log(sum);
+	}
+	if (d->ngold > 0)
+		truth_apply_gold(d, w->q);
+	return ll;
+}
+
+/* Log of the Dirichlet smoothing prior at the current parameters. */
+static double
+log_prior(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	double		lp = 0.0;
+	int32		c;
+	int32		wk;
+
+	if (w->alpha == 0.0)
+		return 0.0;
+	for (c = 0; c < K; c++)
+		lp += w->alpha * safe_log(w->priors[c]);
+	for (wk = 0; wk < d->nworkers; wk++)
+	{
+		if (w->one_coin)
+		{
+			double		s = w->skill[wk];
+
+			lp += w->alpha * (safe_log(s) + (K - 1) * safe_log(1.0 - s));
+			continue;
+		}
+		for (c = 0; c < K; c++)
+		{
+			int32		p;
+			int32		unused = K - (d->worker_pair_start[wk + 1] - d->worker_pair_start[wk]);
+
+			for (p = d->worker_pair_start[wk]; p < d->worker_pair_start[wk + 1]; p++)
+				lp += w->alpha * w->logE[(Size) p * K + c];
+			if (unused > 0)
+				lp += w->alpha * unused * safe_log(w->rest[(Size) wk * K + c]);
+		}
+	}
+	return lp;
+}
+
+/*
+ * Crowd-Kit's loss: expected joint log-likelihood with the log prior added
+ * once per judgment, plus the entropy of the floored posteriors, divided by
+ * the number of judgments.  Floors the posteriors in place, as Crowd-Kit
+ * does.
+ */
+static double
+crowdkit_loss(EmWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	double		joint = 0.0;
+	double		entropy = 0.0;
+	double	   *lnpi = w->L;
+	int32		t;
+	int32		c;
+
+	for (c = 0; c < K; c++)
+		lnpi[c] = log(Max(w->priors[c], CROWDKIT_EPS));
+	for (t = 0; t < d->ntasks; t++)
+	{
+		double	   *qt = w->q + (Size) t * K;
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			const double *le = w->lnE + (Size) d->row_pair[r] * K;
+
+			for (c = 0; c < K; c++)
+				joint += qt[c] * (le[c] + lnpi[c]);
+		}
+		for (c = 0; c < K; c++)
+		{
+			qt[c] = Max(qt[c], CROWDKIT_EPS);
+			entropy -= qt[c] * log(qt[c]);
+		}
+	}
+	return (joint + entropy) / (double) d->n;
+}
+
+/* A fit with one class: nothing to infer. */
+static TruthFit *
+single_class_fit(const TruthData *d, bool one_coin)
+{
+	TruthFit   *fit = palloc0(sizeof(TruthFit));
+	int32		i;
+
+	fit->post = alloc_doubles(d->ntasks);
+	for (i = 0; i < d->ntasks; i++)
+		fit->post[i] = 1.0;
+	fit->priors = alloc_doubles(1);
+	fit->priors[0] = 1.0;
+	fit->worker_skill = alloc_doubles(d->nworkers);
+	for (i = 0; i < d->nworkers; i++)
+		fit->worker_skill[i] = 1.0;
+	if (!one_coin)
+	{
+		fit->pair_e = alloc_doubles(d->npairs);
+		for (i = 0; i < d->npairs; i++)
+			fit->pair_e[i] = 1.0;
+		fit->worker_rest = alloc_doubles(d->nworkers);
+		memset(fit->worker_rest, 0, sizeof(double) * d->nworkers);
+	}
+	fit->history = alloc_doubles(0);
+	fit->iterations = 0;
+	fit->converged = true;
+	return fit;
+}
+
+/* DS skill: expected accuracy under the class priors. */
+static void
+ds_skills(EmWork *w, double *skill)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	int32		wk;
+
+	for (wk = 0; wk < d->nworkers; wk++)
+	{
+		double		s = 0.0;
+		int32		p;
+		int32		c;
+
+		for (c = 0; c < K; c++)
+			s += w->priors[c] * w->rest[(Size) wk * K + c];
+		for (p = d->worker_pair_start[wk]; p < d->worker_pair_start[wk + 1]; p++)
+		{
+			c = d->pair_class[p];
+			s += w->priors[c] * (w->e[(Size) p * K + c] - w->rest[(Size) wk * K + c]);
+		}
+		skill[wk] = s;
+	}
+}
+
+static TruthFit *
+em_fit(const TruthData *d, const TruthSettings *s, bool one_coin)
+{
+	EmWork		w;
+	TruthFit   *fit;
+	int32		K = d->nclasses;
+	double		prev = 0.0;
+	int32		it;
+
+	if (K == 1)
+		return single_class_fit(d, one_coin);
+
+	memset(&w, 0, sizeof(w));
+	w.d = d;
+	w.K = K;
+	w.one_coin = one_coin;
+	w.compat = s->crowdkit_compat;
+	w.alpha = s->smoothing;
+	w.q = alloc_doubles((Size) d->ntasks * K);
+	w.e = alloc_doubles((Size) d->npairs * K);
+	w.logE = alloc_doubles((Size) d->npairs * K);
+	if (w.compat)
+		w.lnE = alloc_doubles((Size) d->npairs * K);
+	w.priors = alloc_doubles(K);
+	w.logpi = alloc_doubles(K);
+	w.L = alloc_doubles(K);
+	if (one_coin)
+		w.skill = alloc_doubles(d->nworkers);
+	else
+	{
+		w.counts = alloc_doubles((Size) d->npairs * K);
+		w.rest = alloc_doubles((Size) d->nworkers * K);
+	}
+
+	fit = palloc0(sizeof(TruthFit));
+	fit->history = alloc_doubles(s->max_iterations);
+
+	/* start: soft majority vote, earlier model, gold */
+	truth_init_majority(d, w.q);
+	if (s->warm_start)
+		fit->warm_started = truth_init_warm_start(d, s->warm_start, w.q);
+	truth_apply_gold(d, w.q);
+
+	if (w.compat)
+	{
+		/* Crowd-Kit: priors and errors from the start, then E, priors, M */
+		double		loss = -get_float8_infinity();
+
+		update_priors(&w);
+		if (one_coin)
+			one_coin_mstep(&w);
+		else
+			ds_mstep(&w);
+		for (it = 1; it <= s->max_iterations; it++)
+		{
+			double		new_loss;
+
+			CHECK_FOR_INTERRUPTS();
+			(void) estep(&w);
+			update_priors(&w);
+			if (one_coin)
+				one_coin_mstep(&w);
+			else
+				ds_mstep(&w);
+			new_loss = crowdkit_loss(&w);
+			fit->history[it - 1] = new_loss;
+			fit->iterations = it;
+			if (new_loss - loss < s->tolerance)
+			{
+				fit->converged = true;
+				break;
+			}
+			loss = new_loss;
+		}
+	}
+	else
+	{
+		for (it = 1; it <= s->max_iterations; it++)
+		{
+			double		obj;
+
+			CHECK_FOR_INTERRUPTS();
+			update_priors(&w);
+			if (one_coin)
+				one_coin_mstep(&w);
+			else
+				ds_mstep(&w);
+			obj = (estep(&w) + log_prior(&w)) / (double) d->n;
+			fit->history[it - 1] = obj;
+			fit->iterations = it;
+			if (it > 1 && fabs(obj - prev) <= s->tolerance)
+			{
+				fit->converged = true;
+				break;
+			}
+			prev = obj;
+		}
+	}
+
+	fit->post = w.q;
+	fit->priors = w.priors;
+	if (one_coin)
+		fit->worker_skill = w.skill;
+	else
+	{
+		fit->pair_e = w.e;
+		fit->worker_rest = w.rest;
+		fit->worker_skill = alloc_doubles(d->nworkers);
+		ds_skills(&w, fit->worker_skill);
+	}
+	return fit;
+}
+
+TruthFit *
+dawid_skene_fit(const TruthData *d, const TruthSettings *s)
+{
+	return em_fit(d, s, false);
+}
+
+TruthFit *
+one_coin_fit(const TruthData *d, const TruthSettings *s)
+{
+	return em_fit(d, s, true);
+}

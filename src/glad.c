@@ -1,0 +1,532 @@
+/*-------------------------------------------------------------------------
+ *
+ * glad.c
+ *	  GLAD (Whitehill et al., 2009): each worker has an ability alpha, each
+ *	  task an inverse difficulty exp(beta); a worker answers a task
+ *	  correctly with probability sigmoid(alpha * exp(beta)) and otherwise
+ *	  picks one of the K - 1 wrong labels uniformly.  Priors N(1, 1) on every
+ *	  alpha and beta, as in Crowd-Kit.
+ *
+ *	  EM: the E-step computes the task posteriors exactly; the M-step
+ *	  maximises the expected complete-data log posterior Q(alpha, beta) by
+ *	  block coordinate ascent: every alpha given the betas (each a strictly
+ *	  concave one-dimensional problem: safeguarded Newton), then every beta
+ *	  given the alphas (Newton where the curvature is negative, a gradient
+ *	  step otherwise, always with backtracking so Q never decreases).  That
+ *	  is a generalised EM, so the log posterior (marginal log-likelihood
+ *	  plus the log priors) never decreases; the fit stops when it changes
+ *	  by at most the tolerance per judgment.
+ *
+ *	  Default mode also re-estimates the class priors (with the smoothing
+ *	  prior); crowdkit_compat keeps them uniform and follows Crowd-Kit's
+ *	  loop and stop rule (Q / (N K) after each M-step; the reported
+ *	  posteriors are those of the E-step before the last M-step).  Crowd-Kit
+ *	  optimises Q with 25 steps of scipy's conjugate gradient, which is not
+ *	  reproduced: compat results agree on labels, not to the last digit.
+ *
+ * IDENTIFICATION
+ *	  src/glad.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "miscadmin.h"
+#include "utils/float.h"
+#include "utils/memutils.h"
+
+#include "truth_model.h"
+
+/* Newton iterations per parameter per M-step, and their step tolerance. */
+#define GLAD_NEWTON_ITERS	3
+#define GLAD_NEWTON_TOL		1e-9
+/* Largest change of one beta per Newton step (beta is a log scale). */
+#define GLAD_MAX_BETA_STEP	2.0
+/* Block sweeps per M-step in crowdkit_compat (close to a full M-step). */
+#define GLAD_COMPAT_SWEEPS	10
+
+typedef struct GladWork
+{
+	const TruthData *d;
+	int32		K;
+	bool		compat;
+	bool		learn_priors;
+	double		alpha_smooth;
+	double		lK1;			/* log(K - 1) */
+	double	   *alpha;			/* nworkers */
+	double	   *beta;			/* ntasks */
+	double	   *expb;			/* ntasks: exp(beta) */
+	double	   *q;				/* ntasks x K */
+	double	   *A;				/* n: posterior of the row's own label */
+	double	   *priors;			/* K */
+	double	   *logpi;			/* K */
+	double	   *L;				/* K scratch */
+	int64	   *wrow_start;		/* nworkers + 1 */
+	int64	   *wrow;			/* n: rows (task order) grouped by worker */
+	int32	   *row_task;		/* n: task of each row */
+} GladWork;
+
+static void *
+alloc_array(Size count, Size size)
+{
+	return palloc_extended(Max(count, 1) * size, MCXT_ALLOC_HUGE);
+}
+
+/* Crowd-Kit's softplus: log(1 + exp(x)), exact outside [-30, 30]. */
+static inline double
+softplus(double x)
+{
+	if (x > 30.0)
+		return x;
+	if (x < -30.0)
+		return 0.0;
+	return log1p(exp(x));
+}
+
+static inline double
+sigmoid(double x)
+{
+	return x >= 0.0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x));
+}
+
+/* log N(x - 1 | 0, 1) */
+static inline double
+log_normal_prior(double x)
+{
+	return -0.5 * (x - 1.0) * (x - 1.0) - 0.5 * log(2.0 * M_PI);
+}
+
+/*
+ * E-step: posteriors from alpha, beta and the priors; A = posterior of each
+ * row's own label.  Returns the log marginal likelihood.
+ */
+static double
+glad_estep(GladWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	double		ll = 0.0;
+	int32		t;
+
+	for (t = 0; t < d->ntasks; t++)
+	{
+		double	   *qt = w->q + (Size) t * K;
+		double		base = 0.0;
+		double		m;
+		double		sum = 0.0;
+		int64		r;
+		int32		c;
+
+		for (c = 0; c < K; c++)
+			w->L[c] = w->logpi[c];
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			int32		p = d->row_pair[r];
+			double		x = w->alpha[d->pair_worker[p]] * w->expb[t];
+			double		right = -softplus(-x);
+			double		wrong = -softplus(x) - w->lK1;
+
+			base += wrong;
+			w->L[d->pair_class[p]] += right - wrong;
+		}
+		m = -get_float8_infinity();
+		for (c = 0; c < K; c++)
+		{
+			w->L[c] += base;
+			m = Max(m, w->L[c]);
+		}
+		for (c = 0; c < K; c++)
+		{
+			qt[c] = exp(w->L[c] - m);
+			sum += qt[c];
+		}
+		for (c = 0; c < K; c++)
+			qt[c] /= sum;
+		if (d->gold[t] >= 0)
+		{
+			memset(qt, 0, sizeof(double) * K);
+			qt[d->gold[t]] = 1.0;
+			ll += w->L[d->gold[t]];
+		}
+		else
+			ll += m + log(sum);
+	}
+	return ll;
+}
+
+static void
+glad_row_posteriors(GladWork *w)
+{
+	const TruthData *d = w->d;
+	int32		t;
+
+	for (t = 0; t < d->ntasks; t++)
+	{
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+			w->A[r] = w->q[(Size) t * w->K + d->pair_class[d->row_pair[r]]];
+	}
+}
+
+/*
+ * Q restricted to one alpha (rows of one worker) or one beta (rows of one
+ * task): value, first and second derivative.  For a worker, x_r = a * b_r
+ * with b_r = exp(beta of the row's task); for a task, x_r = a_r * exp(v).
+ */
+static double
+alpha_objective(GladWork *w, int32 wk, double a, double *g, double *h)
+{
+	double		f = log_normal_prior(a);
+	int64		i;
+
+	*g = -(a - 1.0);
+	*h = -1.0;
+	for (i = w->wrow_start[wk]; i < w->wrow_start[wk + 1]; i++)
+	{
+		int64		r = w->wrow[i];
+		double		b = w->expb[w->row_task[r]];
+		double		x = a * b;
+		double		s = sigmoid(x);
+
+		f += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
+		*g += (w->A[r] - s) * b;
+		*h -= s * (1.0 - s) * b * b;
+	}
+	return f;
+}
+
+static double
+beta_objective(GladWork *w, int32 t, double v, double *g, double *h)
+{
+	const TruthData *d = w->d;
+	double		u = exp(v);
+	double		f = log_normal_prior(v);
+	int64		r;
+
+	*g = -(v - 1.0);
+	*h = -1.0;
+	for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+	{
+		double		a = w->alpha[d->pair_worker[d->row_pair[r]]];
+		double		x = a * u;
+		double		s = sigmoid(x);
+
+		f += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
+		*g += (w->A[r] - s) * a * u;
+		*h += (w->A[r] - s) * a * u - s * (1.0 - s) * a * a * u * u;
+	}
+	return f;
+}
+
+/*
+ * Maximise one coordinate: Newton where the curvature is negative, else a
+ * gradient step; every step is halved until the objective does not
+ * decrease, so the result is never worse than the start.
+ */
+static double
+maximize_coordinate(GladWork *w, int32 idx, double x, bool is_alpha, int iters)
+{
+	double		g;
+	double		h;
+	double		f = is_alpha ? alpha_objective(w, idx, x, &g, &h) :
+		beta_objective(w, idx, x, &g, &h);
+	int			it;
+
+	for (it = 0; it < iters; it++)
+	{
+		double		step = h < 0.0 ? -g / h : g;
+		int			halvings;
+		bool		accepted = false;
+
+		if (!is_alpha)
+			step = Max(Min(step, GLAD_MAX_BETA_STEP), -GLAD_MAX_BETA_STEP);
+		if (fabs(step) < GLAD_NEWTON_TOL)
+			break;
+		for (halvings = 0; halvings < 40; halvings++)
+		{
+			double		gn;
+			double		hn;
+			double		fn = is_alpha ? alpha_objective(w, idx, x + step, &gn, &hn) :
+				beta_objective(w, idx, x + step, &gn, &hn);
+
+			if (fn >= f)
+			{
+				x += step;
+				f = fn;
+				g = gn;
+				h = hn;
+				accepted = true;
+				break;
+			}
+			step /= 2.0;
+		}
+		if (!accepted)
+			break;
+	}
+	return x;
+}
+
+/* One block sweep: every alpha, then every beta. */
+static void
+glad_sweep(GladWork *w, int iters)
+{
+	const TruthData *d = w->d;
+	int32		i;
+
+	for (i = 0; i < d->nworkers; i++)
+		w->alpha[i] = maximize_coordinate(w, i, w->alpha[i], true, iters);
+	for (i = 0; i < d->ntasks; i++)
+	{
+		w->beta[i] = maximize_coordinate(w, i, w->beta[i], false, iters);
+		w->expb[i] = exp(w->beta[i]);
+	}
+}
+
+/* Crowd-Kit's Q: expected complete-data log-likelihood plus log priors. */
+static double
+glad_q(GladWork *w)
+{
+	const TruthData *d = w->d;
+	double		Q = 0.0;
+	int32		t;
+	int32		i;
+
+	for (t = 0; t < d->ntasks; t++)
+	{
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			double		x = w->alpha[d->pair_worker[d->row_pair[r]]] * w->expb[t];
+
+			Q += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
+		}
+	}
+	for (i = 0; i < d->nworkers; i++)
+		Q += log_normal_prior(w->alpha[i]);
+	for (t = 0; t < d->ntasks; t++)
+		Q += log_normal_prior(w->beta[t]);
+	return Q;
+}
+
+static double
+glad_log_prior(GladWork *w)
+{
+	const TruthData *d = w->d;
+	double		lp = 0.0;
+	int32		i;
+
+	for (i = 0; i < d->nworkers; i++)
+		lp += log_normal_prior(w->alpha[i]);
+	for (i = 0; i < d->ntasks; i++)
+		lp += log_normal_prior(w->beta[i]);
+	if (w->learn_priors && w->alpha_smooth > 0.0)
+		for (i = 0; i < w->K; i++)
+			lp += w->alpha_smooth * log(w->priors[i]);
+	return lp;
+}
+
+static void
+glad_update_priors(GladWork *w)
+{
+	const TruthData *d = w->d;
+	int32		K = w->K;
+	int32		t;
+	int32		c;
+
+	memset(w->priors, 0, sizeof(double) * K);
+	for (t = 0; t < d->ntasks; t++)
+		for (c = 0; c < K; c++)
+			w->priors[c] += w->q[(Size) t * K + c];
+	for (c = 0; c < K; c++)
+	{
+		w->priors[c] = (w->priors[c] + w->alpha_smooth) /
+			((double) d->ntasks + K * w->alpha_smooth);
+		w->logpi[c] = log(Max(w->priors[c], 1e-300));
+	}
+}
+
+/* Rows grouped by worker (for the alpha updates), and the task of each row. */
+static void
+glad_index_rows(GladWork *w)
+{
+	const TruthData *d = w->d;
+	int64	   *fill;
+	int64		r;
+	int32		t;
+	int32		i;
+
+	w->row_task = alloc_array(d->n, sizeof(int32));
+	for (t = 0; t < d->ntasks; t++)
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+			w->row_task[r] = t;
+	w->wrow_start = alloc_array(d->nworkers + 1, sizeof(int64));
+	memset(w->wrow_start, 0, sizeof(int64) * (d->nworkers + 1));
+	for (i = 0; i < d->nworkers; i++)
+		w->wrow_start[i + 1] = w->wrow_start[i] + d->worker_n[i];
+	fill = alloc_array(d->nworkers, sizeof(int64));
+	memcpy(fill, w->wrow_start, sizeof(int64) * d->nworkers);
+	w->wrow = alloc_array(d->n, sizeof(int64));
+	for (r = 0; r < d->n; r++)
+		w->wrow[fill[d->pair_worker[d->row_pair[r]]]++] = r;
+	pfree(fill);
+}
+
+/* Start from alpha = beta = 1, or from an earlier GLAD model's values. */
+static void
+glad_init_params(GladWork *w, const TruthModel *warm)
+{
+	const TruthData *d = w->d;
+	const TruthState *s = d->state;
+	TruthModelView v;
+	int32		i;
+
+	for (i = 0; i < d->nworkers; i++)
+		w->alpha[i] = 1.0;
+	for (i = 0; i < d->ntasks; i++)
+		w->beta[i] = 1.0;
+	if (warm != NULL && warm->method == TRUTH_GLAD)
+	{
+		truth_model_view(warm, &v);
+		for (i = 0; i < d->ntasks; i++)
+		{
+			int32		mt = truth_model_find_key(&v, true, &s->tasks, d->task_key[i]);
+
+			if (mt >= 0)
+				w->beta[i] = v.task_beta[mt];
+		}
+		for (i = 0; i < d->nworkers; i++)
+		{
+			int32		mw = truth_model_find_key(&v, false, &s->workers, d->worker_key[i]);
+
+			if (mw >= 0)
+				w->alpha[i] = v.worker_alpha[mw];
+		}
+	}
+	for (i = 0; i < d->ntasks; i++)
+		w->expb[i] = exp(w->beta[i]);
+}
+
+TruthFit *
+glad_fit(const TruthData *d, const TruthSettings *s)
+{
+	GladWork	w;
+	TruthFit   *fit = palloc0(sizeof(TruthFit));
+	int32		K = d->nclasses;
+	int32		it;
+	int32		i;
+	double	   *out_q = NULL;
+
+	memset(&w, 0, sizeof(w));
+	w.d = d;
+	w.K = K;
+	w.compat = s->crowdkit_compat;
+	w.learn_priors = !s->crowdkit_compat;
+	w.alpha_smooth = s->smoothing;
+	w.lK1 = K > 1 ? log((double) (K - 1)) : 0.0;
+	w.alpha = alloc_array(d->nworkers, sizeof(double));
+	w.beta = alloc_array(d->ntasks, sizeof(double));
+	w.expb = alloc_array(d->ntasks, sizeof(double));
+	w.q = alloc_array((Size) d->ntasks * K, sizeof(double));
+	w.A = alloc_array(d->n, sizeof(double));
+	w.priors = alloc_array(K, sizeof(double));
+	w.logpi = alloc_array(K, sizeof(double));
+	w.L = alloc_array(K, sizeof(double));
+	fit->history = alloc_array(s->max_iterations, sizeof(double));
+
+	for (i = 0; i < K; i++)
+	{
+		w.priors[i] = 1.0 / K;
+		w.logpi[i] = log(1.0 / K);
+	}
+	glad_init_params(&w, s->warm_start);
+	glad_index_rows(&w);
+
+	if (K == 1)
+	{
+		/* one class: every posterior is 1; nothing to fit */
+		for (i = 0; i < d->ntasks; i++)
+			w.q[i] = 1.0;
+		fit->converged = true;
+	}
+	else if (w.compat)
+	{
+		double		Q;
+
+		(void) glad_estep(&w);
+		glad_row_posteriors(&w);
+		Q = glad_q(&w);
+		out_q = alloc_array((Size) d->ntasks * K, sizeof(double));
+		for (it = 1; it <= s->max_iterations; it++)
+		{
+			double		last = Q;
+			int			sweep;
+
+			CHECK_FOR_INTERRUPTS();
+			(void) glad_estep(&w);
+			glad_row_posteriors(&w);
+			memcpy(out_q, w.q, sizeof(double) * (Size) d->ntasks * K);
+			for (sweep = 0; sweep < GLAD_COMPAT_SWEEPS; sweep++)
+				glad_sweep(&w, GLAD_NEWTON_ITERS);
+			Q = glad_q(&w) / ((double) d->n * K);
+			fit->history[it - 1] = Q;
+			fit->iterations = it;
+			if (Q - last < s->tolerance)
+			{
+				fit->converged = true;
+				break;
+			}
+		}
+		w.q = out_q;
+	}
+	else
+	{
+		double		prev = 0.0;
+		bool		warm_q = false;
+
+		/* start: E-step at the initial parameters, or a warm start */
+		(void) glad_estep(&w);
+		if (s->warm_start)
+			warm_q = truth_init_warm_start(d, s->warm_start, w.q);
+		truth_apply_gold(d, w.q);
+		fit->warm_started = warm_q || (s->warm_start && s->warm_start->method == TRUTH_GLAD);
+		for (it = 1; it <= s->max_iterations; it++)
+		{
+			double		obj;
+
+			CHECK_FOR_INTERRUPTS();
+			glad_row_posteriors(&w);
+			if (w.learn_priors)
+				glad_update_priors(&w);
+			glad_sweep(&w, GLAD_NEWTON_ITERS);
+			obj = (glad_estep(&w) + glad_log_prior(&w)) / (double) d->n;
+			fit->history[it - 1] = obj;
+			fit->iterations = it;
+			if (it > 1 && fabs(obj - prev) <= s->tolerance)
+			{
+				fit->converged = true;
+				break;
+			}
+			prev = obj;
+		}
+	}
+
+	fit->post = w.q;
+	fit->priors = w.priors;
+	fit->task_beta = w.beta;
+	fit->worker_alpha = w.alpha;
+	fit->worker_skill = alloc_array(d->nworkers, sizeof(double));
+	for (i = 0; i < d->nworkers; i++)
+	{
+		double		sum = 0.0;
+		int64		j;
+
+		for (j = w.wrow_start[i]; j < w.wrow_start[i + 1]; j++)
+			sum += sigmoid(w.alpha[i] * w.expb[w.row_task[w.wrow[j]]]);
+		fit->worker_skill[i] = sum / (double) d->worker_n[i];
+	}
+	return fit;
+}
