@@ -37,6 +37,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
+#include "glad_cg.h"
 #include "truth_model.h"
 
 /* Newton iterations per parameter per M-step, and their step tolerance. */
@@ -44,8 +45,9 @@
 #define GLAD_NEWTON_TOL		1e-9
 /* Largest change of one beta per Newton step (beta is a log scale). */
 #define GLAD_MAX_BETA_STEP	2.0
-/* Block sweeps per M-step in crowdkit_compat (close to a full M-step). */
-#define GLAD_COMPAT_SWEEPS	10
+/* Crowd-Kit's M-step: scipy CG with tol=1e-2, maxiter=25. */
+#define GLAD_COMPAT_CG_ITERS	25
+#define GLAD_COMPAT_CG_GTOL		1e-2
 
 typedef struct GladWork
 {
@@ -410,6 +412,50 @@ glad_init_params(GladWork *w, const TruthModel *warm)
 		w->expb[i] = exp(w->beta[i]);
 }
 
+/*
+ * Crowd-Kit's M-step objective: -Q at x = (alphas, betas), and its
+ * gradient; NaN counts as +infinity, as in Crowd-Kit.
+ */
+static double
+glad_neg_q(void *ctx, const double *x, double *grad)
+{
+	GladWork   *w = (GladWork *) ctx;
+	const TruthData *d = w->d;
+	int32		W = d->nworkers;
+	double		Q = 0.0;
+	int32		t;
+	int32		i;
+
+	memcpy(w->alpha, x, sizeof(double) * W);
+	memcpy(w->beta, x + W, sizeof(double) * d->ntasks);
+	for (t = 0; t < d->ntasks; t++)
+		w->expb[t] = exp(w->beta[t]);
+	for (i = 0; i < W; i++)
+		grad[i] = w->alpha[i] - 1.0;
+	for (t = 0; t < d->ntasks; t++)
+	{
+		double		gb = 0.0;
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			int32		wk = d->pair_worker[d->row_pair[r]];
+			double		xr = w->alpha[wk] * w->expb[t];
+			double		diff = w->A[r] - 1.0 / (1.0 + exp(-xr));	/* scipy's expit */
+
+			Q += w->A[r] * -softplus(-xr) + (1.0 - w->A[r]) * (-softplus(xr) - w->lK1);
+			gb += diff * w->alpha[wk] * w->expb[t];
+			grad[wk] -= diff * w->expb[t];
+		}
+		grad[W + t] = -(gb - (w->beta[t] - 1.0));
+	}
+	for (i = 0; i < W; i++)
+		Q += log_normal_prior(w->alpha[i]);
+	for (t = 0; t < d->ntasks; t++)
+		Q += log_normal_prior(w->beta[t]);
+	return isnan(Q) ? get_float8_infinity() : -Q;
+}
+
 TruthFit *
 glad_fit(const TruthData *d, const TruthSettings *s)
 {
@@ -455,6 +501,8 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 	else if (w.compat)
 	{
 		double		Q;
+		int32		n = d->nworkers + d->ntasks;
+		double	   *x = alloc_array(n, sizeof(double));
 
 		(void) glad_estep(&w);
 		glad_row_posteriors(&w);
@@ -463,14 +511,18 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 		for (it = 1; it <= s->max_iterations; it++)
 		{
 			double		last = Q;
-			int			sweep;
 
 			CHECK_FOR_INTERRUPTS();
 			(void) glad_estep(&w);
 			glad_row_posteriors(&w);
 			memcpy(out_q, w.q, sizeof(double) * (Size) d->ntasks * K);
-			for (sweep = 0; sweep < GLAD_COMPAT_SWEEPS; sweep++)
-				glad_sweep(&w, GLAD_NEWTON_ITERS);
+			memcpy(x, w.alpha, sizeof(double) * d->nworkers);
+			memcpy(x + d->nworkers, w.beta, sizeof(double) * d->ntasks);
+			(void) cg_minimize(n, x, glad_neg_q, &w, GLAD_COMPAT_CG_ITERS, GLAD_COMPAT_CG_GTOL);
+			memcpy(w.alpha, x, sizeof(double) * d->nworkers);
+			memcpy(w.beta, x + d->nworkers, sizeof(double) * d->ntasks);
+			for (i = 0; i < d->ntasks; i++)
+				w.expb[i] = exp(w.beta[i]);
 			Q = glad_q(&w) / ((double) d->n * K);
 			fit->history[it - 1] = Q;
 			fit->iterations = it;
