@@ -17,12 +17,17 @@
  *	  plus the log priors) never decreases; the fit stops when it changes
  *	  by at most the tolerance per judgment.
  *
- *	  Default mode also re-estimates the class priors (with the smoothing
- *	  prior); crowdkit_compat keeps them uniform and follows Crowd-Kit's
- *	  loop and stop rule (Q / (N K) after each M-step; the reported
- *	  posteriors are those of the E-step before the last M-step).  Crowd-Kit
- *	  optimises Q with 25 steps of scipy's conjugate gradient, which is not
- *	  reproduced: compat results agree on labels, not to the last digit.
+ *	  Class priors stay uniform, as in Crowd-Kit (learning them made GLAD
+ *	  collapse toward the majority class on the gal-* datasets; see README).
+ *	  GLAD has no smoothing option: its N(1, 1) priors regularise it.
+ *
+ *	  crowdkit_compat follows Crowd-Kit's loop and stop rule (Q / (N K)
+ *	  after each M-step; the reported posteriors are those of the E-step
+ *	  before the last M-step) and runs its M-step the way scipy 1.10.1 does
+ *	  (25 iterations of Polak-Ribiere+ CG, glad_cg.c).  Rounding differences
+ *	  grow through those CG iterations, so compat results agree with
+ *	  Crowd-Kit's on labels and to about 1e-4 on the loss, not to the last
+ *	  digit.
  *
  * IDENTIFICATION
  *	  src/glad.c
@@ -54,8 +59,6 @@ typedef struct GladWork
 	const TruthData *d;
 	int32		K;
 	bool		compat;
-	bool		learn_priors;
-	double		alpha_smooth;
 	double		lK1;			/* log(K - 1) */
 	double	   *alpha;			/* nworkers */
 	double	   *beta;			/* ntasks */
@@ -325,30 +328,7 @@ glad_log_prior(GladWork *w)
 		lp += log_normal_prior(w->alpha[i]);
 	for (i = 0; i < d->ntasks; i++)
 		lp += log_normal_prior(w->beta[i]);
-	if (w->learn_priors && w->alpha_smooth > 0.0)
-		for (i = 0; i < w->K; i++)
-			lp += w->alpha_smooth * log(w->priors[i]);
 	return lp;
-}
-
-static void
-glad_update_priors(GladWork *w)
-{
-	const TruthData *d = w->d;
-	int32		K = w->K;
-	int32		t;
-	int32		c;
-
-	memset(w->priors, 0, sizeof(double) * K);
-	for (t = 0; t < d->ntasks; t++)
-		for (c = 0; c < K; c++)
-			w->priors[c] += w->q[(Size) t * K + c];
-	for (c = 0; c < K; c++)
-	{
-		w->priors[c] = (w->priors[c] + w->alpha_smooth) /
-			((double) d->ntasks + K * w->alpha_smooth);
-		w->logpi[c] = log(Max(w->priors[c], 1e-300));
-	}
 }
 
 /* Rows grouped by worker (for the alpha updates), and the task of each row. */
@@ -470,8 +450,6 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 	w.d = d;
 	w.K = K;
 	w.compat = s->crowdkit_compat;
-	w.learn_priors = !s->crowdkit_compat;
-	w.alpha_smooth = s->smoothing;
 	w.lK1 = K > 1 ? log((double) (K - 1)) : 0.0;
 	w.alpha = alloc_array(d->nworkers, sizeof(double));
 	w.beta = alloc_array(d->ntasks, sizeof(double));
@@ -551,8 +529,6 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 
 			CHECK_FOR_INTERRUPTS();
 			glad_row_posteriors(&w);
-			if (w.learn_priors)
-				glad_update_priors(&w);
 			glad_sweep(&w, GLAD_NEWTON_ITERS);
 			obj = (glad_estep(&w) + glad_log_prior(&w)) / (double) d->n;
 			fit->history[it - 1] = obj;

@@ -27,7 +27,7 @@ PG_MODULE_MAGIC;
 /* Defaults of the truth-inference fits (see README, "Truth inference"). */
 int			labeling_max_iterations = 100;
 double		labeling_tolerance = 1e-6;
-double		labeling_smoothing = 0.01;
+double		labeling_smoothing = 3.0;
 
 void		_PG_init(void);
 
@@ -48,10 +48,10 @@ _PG_init(void)
 							 1e-6, 0.0, 1.0,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 	DefineCustomRealVariable("labeling.smoothing",
-							 "Dirichlet smoothing of the truth-inference aggregates.",
-							 "Pseudo-count added to every confusion-matrix cell and class prior.",
+							 "Shrinkage strength of dawid_skene_agg and one_coin_agg.",
+							 "Pseudo-judgments that pull each worker's confusion matrix (or accuracy) toward the crowd's.",
 							 &labeling_smoothing,
-							 0.01, 0.0, 1000000.0,
+							 3.0, 0.0, 1000000.0,
 							 PGC_USERSET, 0, NULL, NULL, NULL);
 #if PG_VERSION_NUM >= 150000
 	MarkGUCPrefixReserved("labeling");

@@ -161,8 +161,11 @@ typedef struct TruthFit
 	double	   *worker_alpha;	/* GLAD: ability per worker */
 	double	   *pair_e;			/* DS: npairs x nclasses, P(label of pair |
 								 * class) */
-	double	   *worker_rest;	/* DS: nworkers x nclasses, P(a label the
-								 * worker never gave | class) */
+	double	   *worker_rest;	/* DS: nworkers x nclasses, weight of the
+								 * pooled matrix for labels the worker never
+								 * gave */
+	double	   *pooled_e;		/* DS: nclasses x nclasses pooled confusion,
+								 * P(label k | class c) at [k * K + c] */
 	double	   *history;		/* objective after each iteration */
 	int32		iterations;
 	bool		converged;
@@ -176,7 +179,7 @@ typedef struct TruthFit
  * A fixed header, then sections at offsets computed from the header by
  * truth_model_view(): doubles (priors, objective history, posteriors, GLAD
  * betas, worker skills, GLAD alphas, DS confusion columns per pair, DS
- * rest mass per worker), int64 keys, int32 arrays (judgment counts, gold
+ * pooled-matrix weight per worker, DS pooled matrix), int64 keys, int32 arrays (judgment counts, gold
  * classes, DS pair ranges and classes, string offsets) and finally the key
  * and label bytes.  Tasks, workers and labels are stored sorted by key, so
  * lookups are binary searches and the text form is canonical.
@@ -228,6 +231,7 @@ typedef struct TruthModelView
 	double	   *worker_alpha;
 	double	   *pair_e;
 	double	   *worker_rest;
+	double	   *pooled_e;
 	int64	   *task_int;
 	int64	   *worker_int;
 	int32	   *task_n;
@@ -255,6 +259,7 @@ typedef struct TruthModelParts
 	double	   *worker_alpha;
 	double	   *pair_e;
 	double	   *worker_rest;
+	double	   *pooled_e;
 	int64	   *task_int;
 	int64	   *worker_int;
 	int32	   *task_n;

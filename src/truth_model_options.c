@@ -266,6 +266,16 @@ truth_settings_resolve(const TruthState *state, TruthMethod method, TruthSetting
 		s->smoothing = o->smoothing;
 	else
 		s->smoothing = s->crowdkit_compat ? 0.0 : labeling_smoothing;
+	if (method == TRUTH_GLAD)
+	{
+		if (o && !isnan(o->smoothing))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("glad_agg has no smoothing option"),
+					 errdetail("GLAD is regularised by its N(1, 1) priors on worker abilities and task difficulties."),
+					 errhint("Leave smoothing unset for glad_agg.")));
+		s->smoothing = 0.0;
+	}
 
 	if (o && o->warm_start)
 	{

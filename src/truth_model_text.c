@@ -9,13 +9,16 @@
  *	     "worker_type": "text", "labels": ["a", "b"], "judgments": 6,
  *	     "iterations": 4, "converged": true, "max_iterations": 100,
  *	     "tolerance": 1e-07, "smoothing": 0.01, "crowdkit_compat": false,
- *	     "warm_start": false, "priors": [0.5, 0.5], "objective": [...],
+ *	     "warm_start": false, "priors": [0.5, 0.5],
+ *	     "confusion_prior": [[P(label | class)...] per class] (dawid_skene),
+ *	     "objective": [...],
  *	     "tasks": [[key, judgments, gold label or null, [posterior], beta?], ...],
  *	     "workers": [[key, judgments, skill, ...], ...]}
  *
  *	  Workers carry, after their skill: for dawid_skene their confusion
  *	  columns ([[observed label, [P(label | class) per class]], ...]) and
- *	  the probability of any label they never gave per class; for glad
+ *	  per class the weight of the pooled matrix (confusion_prior) for the
+ *	  labels they never gave; for glad
  *	  their ability alpha; nothing more for one_coin and wawa.  Tasks carry
  *	  GLAD's beta last.  Doubles are written in their shortest exact form,
  *	  so output -> input -> output is the identity.  Input is parsed with
@@ -122,6 +125,27 @@ truth_model_to_cstring(const TruthModel *m)
 					 (m->flags & TRUTH_FLAG_COMPAT) ? "true" : "false",
 					 (m->flags & TRUTH_FLAG_WARM_START) ? "true" : "false");
 	append_doubles(&buf, v.priors, m->nclasses);
+	if (v.pooled_e)
+	{
+		/* one row per true class: P(answered label | that class) */
+		appendStringInfoString(&buf, ", \"confusion_prior\": [");
+		for (c = 0; c < m->nclasses; c++)
+		{
+			int32		k;
+
+			if (c > 0)
+				appendStringInfoString(&buf, ", ");
+			appendStringInfoChar(&buf, '[');
+			for (k = 0; k < m->nclasses; k++)
+			{
+				if (k > 0)
+					appendStringInfoString(&buf, ", ");
+				append_double(&buf, v.pooled_e[k * K + c]);
+			}
+			appendStringInfoChar(&buf, ']');
+		}
+		appendStringInfoChar(&buf, ']');
+	}
 	appendStringInfoString(&buf, ", \"objective\": ");
 	append_doubles(&buf, v.history, m->nhistory);
 
@@ -219,6 +243,7 @@ typedef struct ModelParser
 	StringInfoData pair_class;
 	StringInfoData pair_e;
 	StringInfoData worker_rest;
+	StringInfoData pooled_e;
 	StringInfoData label_off;
 	TruthModelParts parts;
 } ModelParser;
@@ -538,7 +563,7 @@ truth_model_parse(char *str)
 	StringInfoData *bufs[] = {&ps.priors, &ps.history, &ps.post, &ps.task_beta,
 		&ps.task_int, &ps.task_off, &ps.task_n, &ps.task_gold, &ps.worker_skill,
 		&ps.worker_alpha, &ps.worker_int, &ps.worker_off, &ps.worker_n,
-		&ps.worker_pair_start, &ps.pair_class, &ps.pair_e, &ps.worker_rest,
+		&ps.worker_pair_start, &ps.pair_class, &ps.pair_e, &ps.worker_rest, &ps.pooled_e,
 	&ps.label_off, &ps.parts.task_str, &ps.parts.worker_str, &ps.parts.label_str};
 	const char *method;
 	int			i;
@@ -606,6 +631,30 @@ truth_model_parse(char *str)
 	h->flags |= parse_boolean(&ps) ? TRUTH_FLAG_WARM_START : 0;
 	expect_key(&ps, "priors", false);
 	parse_doubles(&ps, &ps.priors, h->nclasses);
+	if (h->method == TRUTH_DAWID_SKENE)
+	{
+		StringInfoData rows;
+		int32		c;
+		int32		k;
+
+		/* rows per true class, stored column-major as [k * K + c] */
+		initStringInfo(&rows);
+		expect_key(&ps, "confusion_prior", false);
+		expect(&ps, JSON_TOKEN_ARRAY_START, "\"[\"");
+		for (c = 0; c < h->nclasses; c++)
+		{
+			if (c > 0)
+				expect(&ps, JSON_TOKEN_COMMA, "\",\"");
+			parse_doubles(&ps, &rows, h->nclasses);
+		}
+		expect(&ps, JSON_TOKEN_ARRAY_END, "\"]\"");
+		enlargeStringInfo(&ps.pooled_e, sizeof(double) * h->nclasses * h->nclasses);
+		for (k = 0; k < h->nclasses; k++)
+			for (c = 0; c < h->nclasses; c++)
+				appendBinaryStringInfo(&ps.pooled_e,
+									   rows.data + sizeof(double) * ((Size) c * h->nclasses + k),
+									   sizeof(double));
+	}
 	expect_key(&ps, "objective", false);
 	h->nhistory = parse_doubles(&ps, &ps.history, -1);
 	expect_key(&ps, "tasks", false);
@@ -630,6 +679,7 @@ truth_model_parse(char *str)
 	ps.parts.worker_alpha = (double *) ps.worker_alpha.data;
 	ps.parts.pair_e = (double *) ps.pair_e.data;
 	ps.parts.worker_rest = (double *) ps.worker_rest.data;
+	ps.parts.pooled_e = (double *) ps.pooled_e.data;
 	ps.parts.task_int = (int64 *) ps.task_int.data;
 	ps.parts.worker_int = (int64 *) ps.worker_int.data;
 	ps.parts.task_n = (int32 *) ps.task_n.data;

@@ -65,6 +65,7 @@ truth_model_layout(const TruthModel *m, char *base, TruthModelView *v)
 	SECTION(worker_alpha, double, W, IS_GLAD(m));
 	SECTION(pair_e, double, P * K, IS_DS(m));
 	SECTION(worker_rest, double, W * K, IS_DS(m));
+	SECTION(pooled_e, double, K * K, IS_DS(m));
 	SECTION(task_int, int64, T, m->task_kind == KEY_INT8);
 	SECTION(worker_int, int64, W, m->worker_kind == KEY_INT8);
 	SECTION(task_n, int32, T, true);
@@ -310,9 +311,21 @@ truth_model_check(const TruthModel *m)
 	if (total != m->njudgments)
 		truth_model_invalid("Judgments per worker do not add up.");
 
-	/* Dawid-Skene confusion columns */
+	/* Dawid-Skene confusion columns: pooled matrix, then each worker's */
 	if (IS_DS(m))
 	{
+		for (c = 0; c < m->nclasses; c++)
+		{
+			double		sum = 0.0;
+			int32		k;
+
+			for (k = 0; k < m->nclasses; k++)
+			{
+				check_probability(v.pooled_e[k * K + c], "pooled confusion probability");
+				sum += v.pooled_e[k * K + c];
+			}
+			check_sum(sum, "pooled confusion matrix column");
+		}
 		if (v.worker_pair_start[0] != 0 || v.worker_pair_start[m->nworkers] != m->npairs)
 			truth_model_invalid("Bad confusion ranges.");
 		for (i = 0; i < m->nworkers; i++)
@@ -329,15 +342,18 @@ truth_model_check(const TruthModel *m)
 					truth_model_invalid("Bad confusion labels.");
 			for (c = 0; c < m->nclasses; c++)
 			{
-				double		sum = (m->nclasses - (p1 - p0)) * v.worker_rest[i * K + c];
+				/* given labels, plus the pooled share of the others */
+				double		unused = 1.0;
+				double		sum = 0.0;
 
-				check_probability(v.worker_rest[i * K + c], "confusion probability");
+				check_probability(v.worker_rest[i * K + c], "confusion weight");
 				for (p = p0; p < p1; p++)
 				{
 					check_probability(v.pair_e[p * K + c], "confusion probability");
 					sum += v.pair_e[p * K + c];
+					unused -= v.pooled_e[v.pair_class[p] * K + c];
 				}
-				check_sum(sum, "confusion matrix column");
+				check_sum(sum + v.worker_rest[i * K + c] * unused, "confusion matrix column");
 			}
 		}
 	}
@@ -374,6 +390,7 @@ truth_model_assemble(TruthModelParts *p)
 	COPY(worker_alpha, W);
 	COPY(pair_e, P * K);
 	COPY(worker_rest, W * K);
+	COPY(pooled_e, K * K);
 	COPY(task_int, T);
 	COPY(worker_int, W);
 	COPY(task_n, T);
@@ -413,6 +430,7 @@ truth_model_parts_alloc(TruthModelParts *p)
 	ALLOC(worker_alpha, W);
 	ALLOC(pair_e, P * K);
 	ALLOC(worker_rest, W * K);
+	ALLOC(pooled_e, K * K);
 	ALLOC(task_int, T);
 	ALLOC(worker_int, W);
 	ALLOC(task_n, T);
@@ -506,6 +524,7 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 	{
 		memcpy(v.pair_e, fit->pair_e, sizeof(double) * d->npairs * K);
 		memcpy(v.worker_rest, fit->worker_rest, sizeof(double) * d->nworkers * K);
+		memcpy(v.pooled_e, fit->pooled_e, sizeof(double) * K * K);
 		memcpy(v.worker_pair_start, d->worker_pair_start, sizeof(int32) * (d->nworkers + 1));
 		memcpy(v.pair_class, d->pair_class, sizeof(int32) * d->npairs);
 	}
@@ -638,12 +657,24 @@ truth_model_confusion(const TruthModelView *v, int32 worker, int32 observed, int
 
 	if (IS_DS(m))
 	{
-		int32		p;
+		int32		lo = v->worker_pair_start[worker];
+		int32		hi = v->worker_pair_start[worker + 1] - 1;
 
-		for (p = v->worker_pair_start[worker]; p < v->worker_pair_start[worker + 1]; p++)
-			if (v->pair_class[p] == observed)
-				return v->pair_e[(Size) p * K + truth];
-		return v->worker_rest[(Size) worker * K + truth];
+		/* the worker's labels are sorted: binary search */
+		while (lo <= hi)
+		{
+			int32		mid = lo + (hi - lo) / 2;
+
+			if (v->pair_class[mid] == observed)
+				return v->pair_e[(Size) mid * K + truth];
+			if (v->pair_class[mid] < observed)
+				lo = mid + 1;
+			else
+				hi = mid - 1;
+		}
+		/* a label the worker never gave: their share of the pooled matrix */
+		return v->worker_rest[(Size) worker * K + truth] *
+			v->pooled_e[(Size) observed * K + truth];
 	}
 	if (m->method == TRUTH_ONE_COIN)
 	{
@@ -747,6 +778,7 @@ truth_model_send(PG_FUNCTION_ARGS)
 	send_doubles(&buf, v.worker_alpha, W);
 	send_doubles(&buf, v.pair_e, P * K);
 	send_doubles(&buf, v.worker_rest, W * K);
+	send_doubles(&buf, v.pooled_e, K * K);
 	send_int32s(&buf, v.task_n, T);
 	send_int32s(&buf, v.task_gold, T);
 	send_int32s(&buf, v.worker_n, W);
@@ -884,6 +916,7 @@ truth_model_recv(PG_FUNCTION_ARGS)
 	recv_doubles(buf, p.worker_alpha, W, IS_GLAD(h));
 	recv_doubles(buf, p.pair_e, P * K, IS_DS(h));
 	recv_doubles(buf, p.worker_rest, W * K, IS_DS(h));
+	recv_doubles(buf, p.pooled_e, K * K, IS_DS(h));
 	recv_int32s(buf, p.task_n, T, true);
 	recv_int32s(buf, p.task_gold, T, true);
 	recv_int32s(buf, p.worker_n, W, true);
