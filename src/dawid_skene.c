@@ -85,6 +85,138 @@ safe_log(double x)
 	return log(Max(x, LOG_FLOOR));
 }
 
+/*
+ * The two inner loops of EM, over the rows of one task:
+ *   gather:  L[c] += table[row_pair[r] * K + c]   (E-step)
+ *   scatter: table[row_pair[r] * K + c] += q[c]   (M-step soft counts)
+ * Copies for K = 2..8 have K as a constant, so the K running values stay in
+ * registers and the loads of successive rows overlap; the additions happen
+ * in the same order as in the generic loop, so results are identical.
+ */
+#define DEFINE_ROW_LOOPS(KK) \
+static void \
+gather_##KK(const int32 *rows, int64 n, const double *table, double *L) \
+{ \
+	double		acc[KK]; \
+	int64		r; \
+	int			c; \
+\
+	for (c = 0; c < KK; c++) \
+		acc[c] = L[c]; \
+	for (r = 0; r < n; r++) \
+	{ \
+		const double *lp = table + (Size) rows[r] * KK; \
+\
+		for (c = 0; c < KK; c++) \
+			acc[c] += lp[c]; \
+	} \
+	for (c = 0; c < KK; c++) \
+		L[c] = acc[c]; \
+} \
+static void \
+scatter_##KK(const int32 *rows, int64 n, double *table, const double *q) \
+{ \
+	double		v[KK]; \
+	int64		r; \
+	int			c; \
+\
+	for (c = 0; c < KK; c++) \
+		v[c] = q[c]; \
+	for (r = 0; r < n; r++) \
+	{ \
+		double	   *cp = table + (Size) rows[r] * KK; \
+\
+		for (c = 0; c < KK; c++) \
+			cp[c] += v[c]; \
+	} \
+}
+
+DEFINE_ROW_LOOPS(2)
+DEFINE_ROW_LOOPS(3)
+DEFINE_ROW_LOOPS(4)
+DEFINE_ROW_LOOPS(5)
+DEFINE_ROW_LOOPS(6)
+DEFINE_ROW_LOOPS(7)
+DEFINE_ROW_LOOPS(8)
+
+static void
+gather_rows(const int32 *rows, int64 n, const double *table, int32 K, double *L)
+{
+	int64		r;
+	int32		c;
+
+	switch (K)
+	{
+		case 2:
+			gather_2(rows, n, table, L);
+			return;
+		case 3:
+			gather_3(rows, n, table, L);
+			return;
+		case 4:
+			gather_4(rows, n, table, L);
+			return;
+		case 5:
+			gather_5(rows, n, table, L);
+			return;
+		case 6:
+			gather_6(rows, n, table, L);
+			return;
+		case 7:
+			gather_7(rows, n, table, L);
+			return;
+		case 8:
+			gather_8(rows, n, table, L);
+			return;
+	}
+	for (r = 0; r < n; r++)
+	{
+		const double *lp = table + (Size) rows[r] * K;
+
+		for (c = 0; c < K; c++)
+			L[c] += lp[c];
+	}
+}
+
+static void
+scatter_rows(const int32 *rows, int64 n, double *table, int32 K, const double *q)
+{
+	int64		r;
+	int32		c;
+
+	switch (K)
+	{
+		case 2:
+			scatter_2(rows, n, table, q);
+			return;
+		case 3:
+			scatter_3(rows, n, table, q);
+			return;
+		case 4:
+			scatter_4(rows, n, table, q);
+			return;
+		case 5:
+			scatter_5(rows, n, table, q);
+			return;
+		case 6:
+			scatter_6(rows, n, table, q);
+			return;
+		case 7:
+			scatter_7(rows, n, table, q);
+			return;
+		case 8:
+			scatter_8(rows, n, table, q);
+			return;
+	}
+	for (r = 0; r < n; r++)
+	{
+		double	   *cp = table + (Size) rows[r] * K;
+
+		for (c = 0; c < K; c++)
+			cp[c] += q[c];
+	}
+}
+
 /* counts[p][c] = sum over rows of pair p of q_task(c) */
 static void
 soft_counts(EmWork *w)
@@ -95,19 +227,8 @@ soft_counts(EmWork *w)
 
 	memset(w->counts, 0, sizeof(double) * (Size) d->npairs * K);
 	for (t = 0; t < d->ntasks; t++)
-	{
-		const double *qt = w->q + (Size) t * K;
-		int64		r;
-
-		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
-		{
-			double	   *cp = w->counts + (Size) d->row_pair[r] * K;
-			int32		c;
-
-			for (c = 0; c < K; c++)
-				cp[c] += qt[c];
-		}
-	}
+		scatter_rows(d->row_pair + d->task_start[t], d->task_start[t + 1] - d->task_start[t],
+					 w->counts, K, w->q + (Size) t * K);
 }
 
 /* Class priors from the posteriors. */
@@ -305,17 +426,11 @@ estep(EmWork *w)
 		double	   *qt = w->q + (Size) t * K;
 		double		m;
 		double		sum = 0.0;
-		int64		r;
 		int32		c;
 
 		memcpy(L, w->logpi, sizeof(double) * K);
-		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
-		{
-			const double *lp = w->logE + (Size) d->row_pair[r] * K;
-
-			for (c = 0; c < K; c++)
-				L[c] += lp[c];
-		}
+		gather_rows(d->row_pair + d->task_start[t], d->task_start[t + 1] - d->task_start[t],
+					w->logE, K, L);
 		m = L[0];
 		for (c = 1; c < K; c++)
 			m = Max(m, L[c]);

@@ -375,7 +375,7 @@ glad_init_params(GladWork *w, const TruthModel *warm)
 		truth_model_view(warm, &v);
 		for (i = 0; i < d->ntasks; i++)
 		{
-			int32		mt = truth_model_find_key(&v, true, &s->tasks, d->task_key[i]);
+			int32		mt = truth_model_find_data_task(&v, d, i);
 
 			if (mt >= 0)
 				w->beta[i] = v.task_beta[mt];

@@ -83,12 +83,20 @@ typedef struct TruthSettings
 #define TRUTH_OPTIONS_NULL		1
 #define TRUTH_OPTIONS_GIVEN		2
 
-/* One judgment, as dense ids into the state's key maps (12 bytes). */
+/* Labels remembered by the transition function, to skip hashing them. */
+#define TRUTH_RECENT_LABELS	8
+
+/*
+ * One judgment (16 bytes).  Bigint task keys are stored as they are and
+ * grouped only in the final function (judgments usually arrive grouped by
+ * task, and a hash map of millions of keys costs more than the rest of the
+ * transition); text task keys are interned in state->tasks.
+ */
 typedef struct TruthJudgment
 {
-	int32		task;
-	int32		worker;
-	int32		label;
+	int64		task;			/* raw bigint key, or id in state->tasks */
+	int32		worker;			/* id in state->workers */
+	int32		label;			/* id in state->labels */
 } TruthJudgment;
 
 /* Judgments are kept in fixed-size chunks: no copying as the state grows. */
@@ -97,18 +105,38 @@ typedef struct TruthJudgment
 #define TRUTH_JUDGMENT(s, j) \
 	(&(s)->chunks[(j) >> TRUTH_CHUNK_BITS][(j) & (TRUTH_CHUNK_SIZE - 1)])
 
+/* At most this many judgments in one aggregate (row numbers are int32). */
+#define TRUTH_MAX_JUDGMENTS		PG_INT32_MAX
+
+/*
+ * Bigint task keys: the rows form runs of nondecreasing keys.  Up to this
+ * many runs are merged in the final function; beyond it the keys are
+ * grouped with a hash map.
+ */
+#define TRUTH_MAX_RUNS		64
+
 typedef struct TruthState
 {
 	MemoryContext mcxt;			/* aggregate context: everything lives here */
-	KeyMap		tasks;			/* task key -> id (bigint or text) */
+	KeyKind		task_kind;		/* bigint (raw keys) or text (interned) */
+	KeyMap		tasks;			/* text task keys -> id */
 	KeyMap		workers;		/* worker key -> id (bigint or text) */
 	KeyMap		labels;			/* label -> id (text), gold labels included */
+	int32		last_task;		/* text tasks: id of the previous row's task */
+	int32		last_worker;	/* id of the previous row's worker, or -1 */
+	int32		recent_labels[TRUTH_RECENT_LABELS];	/* ids of labels seen
+														 * lately, -1 = empty */
+	int32		next_recent;	/* slot of recent_labels to replace next */
 	int64		n;				/* judgments */
 	int32		nchunks;
 	int32		chunkcap;
 	TruthJudgment **chunks;
-	int32	   *gold;			/* per task id: label id of its gold label or
-								 * -1; NULL until the first gold label */
+	int32		nruns;			/* bigint tasks: runs of nondecreasing keys,
+								 * or -1 once there are more than
+								 * TRUTH_MAX_RUNS */
+	int64		run_start[TRUTH_MAX_RUNS];	/* first row of each run */
+	KeyMap		gold_tasks;		/* tasks with a gold label (task keys) */
+	int32	   *gold_label;		/* per gold_tasks id: label id */
 	int32		goldcap;
 	int8		options_mode;	/* TRUTH_OPTIONS_UNSEEN, _NULL or _GIVEN */
 	TruthOptions options;		/* valid with TRUTH_OPTIONS_GIVEN */
@@ -139,7 +167,7 @@ typedef struct TruthData
 	int32		npairs;
 	int64		n;				/* rows */
 	int32	   *class_label;	/* class -> label id in state->labels */
-	int32	   *task_key;		/* task -> task id in state->tasks */
+	int64	   *task_key;		/* task -> bigint key, or id in state->tasks */
 	int32	   *worker_key;		/* worker -> worker id in state->workers */
 	int64	   *task_start;		/* ntasks + 1 offsets into row_pair */
 	int32	   *row_pair;		/* n */
@@ -321,6 +349,7 @@ extern int32 truth_model_find(const TruthModelView *v, bool task, int64 ikey,
 							  const char *skey, int slen);
 extern int32 truth_model_find_key(const TruthModelView *v, bool task,
 								  const KeyMap *km, int32 id);
+extern int32 truth_model_find_data_task(const TruthModelView *v, const TruthData *d, int32 t);
 extern int32 truth_model_find_label(const TruthModelView *v, const char *label, int len);
 extern double truth_model_confusion(const TruthModelView *v, int32 worker,
 									int32 observed, int32 truth);

@@ -4,13 +4,18 @@
  *	  The aggregate state shared by dawid_skene_agg, one_coin_agg, glad_agg
  *	  and wawa_agg: transition, combine, serialize and deserialize functions.
  *
- *	  The state collects judgments as dense ids (task, worker, label: 12
- *	  bytes each, in chunks that are never copied), the gold label of each
- *	  task given in the optional fourth column, and the options of the
- *	  optional fifth column.  Task and worker keys are bigint or text (the
- *	  kind is read from the argument types on the first row); labels are
- *	  text.  Rows with a NULL task, worker or label are skipped.  Nothing is
- *	  fitted here: EM runs in the final functions (truth_model_final.c).
+ *	  The state collects judgments (16 bytes each, in chunks that are never
+ *	  copied): the task key (bigint keys as they are, text keys as ids of a
+ *	  key map), and worker and label ids; plus the gold label of each task
+ *	  given in the optional fourth column, and the options of the optional
+ *	  fifth column.  Task and worker keys are bigint or text (the kind is
+ *	  read from the argument types on the first row); labels are text.  Rows
+ *	  with a NULL task, worker or label are skipped.  Nothing is fitted
+ *	  here: EM runs in the final functions (truth_model_final.c).
+ *
+ *	  Bigint task keys are not hashed here: the state only notes where the
+ *	  keys stop being nondecreasing (runs), and the final function groups
+ *	  the rows by merging the runs (truth_model_data.c).
  *
  *	  Combine appends the right state's judgments to the left one, remapping
  *	  ids through the left key maps.  Serialize writes a format byte and
@@ -61,12 +66,73 @@ truth_state_create(MemoryContext mcxt, KeyKind task_kind, KeyKind worker_kind)
 	TruthState *s = MemoryContextAllocZero(mcxt, sizeof(TruthState));
 
 	s->mcxt = mcxt;
-	key_map_init(&s->tasks, mcxt, task_kind);
+	s->task_kind = task_kind;
+	key_map_init(&s->tasks, mcxt, KEY_TEXT);
 	key_map_init(&s->workers, mcxt, worker_kind);
 	key_map_init(&s->labels, mcxt, KEY_TEXT);
+	key_map_init(&s->gold_tasks, mcxt, task_kind);
 	s->chunkcap = 4;
 	s->chunks = MemoryContextAlloc(mcxt, sizeof(TruthJudgment *) * s->chunkcap);
+	s->last_task = s->last_worker = -1;
+	memset(s->recent_labels, -1, sizeof(s->recent_labels));
 	return s;
+}
+
+/*
+ * Id of a key (bigint or text Datum), remembering the last one: rows often
+ * come grouped by task, and labels repeat, so most rows skip the hash
+ * lookup.  Returns whether the key is new to the map.
+ */
+static inline int32
+intern_cached(KeyMap *m, Datum key, int32 *last, bool *isnew)
+{
+	*isnew = false;
+	if (m->kind == KEY_INT8)
+	{
+		int64		k = DatumGetInt64(key);
+
+		if (*last < 0 || KEY_MAP_INT(m, *last) != k)
+			*last = key_map_intern_int(m, k, isnew);
+	}
+	else
+	{
+		text	   *t = DatumGetTextPP(key);
+		const char *p = VARDATA_ANY(t);
+		int			len = VARSIZE_ANY_EXHDR(t);
+
+		if (*last < 0 || KEY_MAP_TEXTLEN(m, *last) != len ||
+			memcmp(KEY_MAP_TEXT(m, *last), p, len) != 0)
+			*last = key_map_intern_text(m, p, len, isnew);
+		if ((Pointer) t != DatumGetPointer(key))
+			pfree(t);
+	}
+	return *last;
+}
+
+/*
+ * Id of a label: a handful of labels repeat on every row, so the last few
+ * are compared byte by byte before the label is hashed.
+ */
+static inline int32
+intern_label(TruthState *s, text *t, bool *isnew)
+{
+	const char *p = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	int			i;
+	int32		id;
+
+	*isnew = false;
+	for (i = 0; i < TRUTH_RECENT_LABELS && s->recent_labels[i] >= 0; i++)
+	{
+		id = s->recent_labels[i];
+		if (KEY_MAP_TEXTLEN(&s->labels, id) == len &&
+			memcmp(KEY_MAP_TEXT(&s->labels, id), p, len) == 0)
+			return id;
+	}
+	id = key_map_intern_text(&s->labels, p, len, isnew);
+	s->recent_labels[s->next_recent] = id;
+	s->next_recent = (s->next_recent + 1) % TRUTH_RECENT_LABELS;
+	return id;
 }
 
 /* The number of distinct labels (gold ones included) must stay in bounds. */
@@ -83,10 +149,16 @@ truth_state_check_classes(const TruthState *state)
 }
 
 static inline void
-truth_state_append(TruthState *s, int32 task, int32 worker, int32 label)
+truth_state_append(TruthState *s, int64 task, int32 worker, int32 label)
 {
 	TruthJudgment *j;
 
+	if (s->n >= TRUTH_MAX_JUDGMENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many judgments for one truth inference aggregate"),
+				 errdetail("At most %d judgments are supported.", TRUTH_MAX_JUDGMENTS),
+				 errhint("Fit groups of tasks separately (GROUP BY).")));
 	if ((s->n & (TRUTH_CHUNK_SIZE - 1)) == 0)
 	{
 		/* start a new chunk */
@@ -98,6 +170,15 @@ truth_state_append(TruthState *s, int32 task, int32 worker, int32 label)
 		s->chunks[s->nchunks++] =
 			MemoryContextAlloc(s->mcxt, sizeof(TruthJudgment) * TRUTH_CHUNK_SIZE);
 	}
+	/* bigint tasks: a key below the previous one starts a new run */
+	if (s->task_kind == KEY_INT8 && s->nruns >= 0 &&
+		(s->n == 0 || task < TRUTH_JUDGMENT(s, s->n - 1)->task))
+	{
+		if (s->nruns == TRUTH_MAX_RUNS)
+			s->nruns = -1;
+		else
+			s->run_start[s->nruns++] = s->n;
+	}
 	j = TRUTH_JUDGMENT(s, s->n);
 	j->task = task;
 	j->worker = worker;
@@ -105,48 +186,52 @@ truth_state_append(TruthState *s, int32 task, int32 worker, int32 label)
 	s->n++;
 }
 
-/* Record the gold label (a label id) of a task (a task id). */
-static void
-truth_state_set_gold(TruthState *s, int32 task, int32 label)
+/* Printable task key of the gold map entry id, for messages. */
+static char *
+gold_task_name(const TruthState *s, int32 id)
 {
-	if (task >= s->goldcap)
-	{
-		int32		newcap = Max(s->goldcap, Max(s->tasks.cap, 64));
-		int32		i;
-
-		while (newcap <= task)
-			newcap *= 2;
-		if (s->gold == NULL)
-			s->gold = MemoryContextAllocHuge(s->mcxt, sizeof(int32) * newcap);
-		else
-			s->gold = repalloc_huge(s->gold, sizeof(int32) * newcap);
-		for (i = s->goldcap; i < newcap; i++)
-			s->gold[i] = -1;
-		s->goldcap = newcap;
-	}
-	if (s->gold[task] >= 0 && s->gold[task] != label)
-	{
-		const KeyMap *l = &s->labels;
-		Datum		key = key_map_get_datum(&s->tasks, task);
-		char	   *keystr = s->tasks.kind == KEY_INT8 ?
-			psprintf(INT64_FORMAT, DatumGetInt64(key)) : text_to_cstring(DatumGetTextPP(key));
-
-		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("conflicting gold labels for task \"%s\"", keystr),
-				 errdetail("Both \"%.*s\" and \"%.*s\" are given as its gold label.",
-						   KEY_MAP_TEXTLEN(l, s->gold[task]), KEY_MAP_TEXT(l, s->gold[task]),
-						   KEY_MAP_TEXTLEN(l, label), KEY_MAP_TEXT(l, label)),
-				 errhint("Give each task at most one gold label.")));
-	}
-	s->gold[task] = label;
+	if (s->gold_tasks.kind == KEY_INT8)
+		return psprintf(INT64_FORMAT, KEY_MAP_INT(&s->gold_tasks, id));
+	return pnstrdup(KEY_MAP_TEXT(&s->gold_tasks, id), KEY_MAP_TEXTLEN(&s->gold_tasks, id));
 }
 
 /*
- * Take the options of one row.  Every row must give the same options (or
- * NULL on every row).  The options are parsed once; later rows are compared
- * with the bytes of the first one.
+ * Record the gold label (a label id) of a task given by its key: ikey for
+ * bigint tasks, skey/slen for text tasks.
  */
+static void
+truth_state_set_gold(TruthState *s, int64 ikey, const char *skey, int slen, int32 label)
+{
+	bool		isnew;
+	int32		id = s->gold_tasks.kind == KEY_INT8 ?
+		key_map_intern_int(&s->gold_tasks, ikey, &isnew) :
+		key_map_intern_text(&s->gold_tasks, skey, slen, &isnew);
+
+	if (id >= s->goldcap)
+	{
+		int32		newcap = Max(64, s->goldcap * 2);
+
+		s->gold_label = s->gold_label == NULL ?
+			MemoryContextAllocHuge(s->mcxt, sizeof(int32) * newcap) :
+			repalloc_huge(s->gold_label, sizeof(int32) * newcap);
+		s->goldcap = newcap;
+	}
+	if (isnew)
+		s->gold_label[id] = label;
+	else if (s->gold_label[id] != label)
+	{
+		const KeyMap *l = &s->labels;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("conflicting gold labels for task \"%s\"", gold_task_name(s, id)),
+				 errdetail("Both \"%.*s\" and \"%.*s\" are given as its gold label.",
+						   KEY_MAP_TEXTLEN(l, s->gold_label[id]), KEY_MAP_TEXT(l, s->gold_label[id]),
+						   KEY_MAP_TEXTLEN(l, label), KEY_MAP_TEXT(l, label)),
+				 errhint("Give each task at most one gold label.")));
+	}
+}
+
 static void pg_attribute_noreturn()
 truth_options_differ(void)
 {
@@ -225,10 +310,9 @@ truth_transfn(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext = labeling_agg_context(fcinfo, "truth_transfn");
 	TruthState *s = PG_ARGISNULL(0) ? NULL : (TruthState *) PG_GETARG_POINTER(0);
 	int			nargs = PG_NARGS();
-	int32		task;
+	int64		task;
 	int32		worker;
 	int32		label;
-	text	   *lt;
 	bool		isnew;
 
 	/* a row without task, worker or label carries no judgment */
@@ -246,10 +330,12 @@ truth_transfn(PG_FUNCTION_ARGS)
 	if (nargs >= 6)
 		truth_state_take_options(s, PG_GETARG_DATUM(5), PG_ARGISNULL(5));
 
-	task = key_map_intern_datum(&s->tasks, PG_GETARG_DATUM(1), NULL);
-	worker = key_map_intern_datum(&s->workers, PG_GETARG_DATUM(2), NULL);
-	lt = PG_GETARG_TEXT_PP(3);
-	label = key_map_intern_text(&s->labels, VARDATA_ANY(lt), VARSIZE_ANY_EXHDR(lt), &isnew);
+	if (s->task_kind == KEY_INT8)
+		task = PG_GETARG_INT64(1);
+	else
+		task = intern_cached(&s->tasks, PG_GETARG_DATUM(1), &s->last_task, &isnew);
+	worker = intern_cached(&s->workers, PG_GETARG_DATUM(2), &s->last_worker, &isnew);
+	label = intern_label(s, PG_GETARG_TEXT_PP(3), &isnew);
 	if (isnew)
 		truth_state_check_classes(s);
 	truth_state_append(s, task, worker, label);
@@ -262,7 +348,11 @@ truth_transfn(PG_FUNCTION_ARGS)
 
 		if (isnew)
 			truth_state_check_classes(s);
-		truth_state_set_gold(s, task, gold);
+		if (s->task_kind == KEY_INT8)
+			truth_state_set_gold(s, task, NULL, 0, gold);
+		else
+			truth_state_set_gold(s, 0, KEY_MAP_TEXT(&s->tasks, task),
+								 KEY_MAP_TEXTLEN(&s->tasks, task), gold);
 	}
 	PG_RETURN_POINTER(s);
 }
@@ -277,7 +367,7 @@ truth_state_merge(TruthState *dst, const TruthState *src)
 	int32		i;
 	int64		j;
 
-	if (src->tasks.kind != dst->tasks.kind || src->workers.kind != dst->workers.kind)
+	if (src->task_kind != dst->task_kind || src->workers.kind != dst->workers.kind)
 		elog(ERROR, "cannot combine truth inference states with different key types");
 
 	/* options: equal, NULL on both sides, or not seen on one side */
@@ -305,13 +395,8 @@ truth_state_merge(TruthState *dst, const TruthState *src)
 	wmap = palloc_extended(sizeof(int32) * Max(src->workers.n, 1), MCXT_ALLOC_HUGE);
 	lmap = palloc(sizeof(int32) * Max(src->labels.n, 1));
 	for (i = 0; i < src->tasks.n; i++)
-	{
-		if (src->tasks.kind == KEY_INT8)
-			tmap[i] = key_map_intern_int(&dst->tasks, KEY_MAP_INT(&src->tasks, i), NULL);
-		else
-			tmap[i] = key_map_intern_text(&dst->tasks, KEY_MAP_TEXT(&src->tasks, i),
-										  KEY_MAP_TEXTLEN(&src->tasks, i), NULL);
-	}
+		tmap[i] = key_map_intern_text(&dst->tasks, KEY_MAP_TEXT(&src->tasks, i),
+									  KEY_MAP_TEXTLEN(&src->tasks, i), NULL);
 	for (i = 0; i < src->workers.n; i++)
 	{
 		if (src->workers.kind == KEY_INT8)
@@ -331,13 +416,17 @@ truth_state_merge(TruthState *dst, const TruthState *src)
 
 		if ((j & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		truth_state_append(dst, tmap[jd->task], wmap[jd->worker], lmap[jd->label]);
+		truth_state_append(dst, src->task_kind == KEY_INT8 ? jd->task : tmap[jd->task],
+						   wmap[jd->worker], lmap[jd->label]);
 	}
-	if (src->gold != NULL)
+	for (i = 0; i < src->gold_tasks.n; i++)
 	{
-		for (i = 0; i < src->tasks.n && i < src->goldcap; i++)
-			if (src->gold[i] >= 0)
-				truth_state_set_gold(dst, tmap[i], lmap[src->gold[i]]);
+		if (src->gold_tasks.kind == KEY_INT8)
+			truth_state_set_gold(dst, KEY_MAP_INT(&src->gold_tasks, i), NULL, 0,
+								 lmap[src->gold_label[i]]);
+		else
+			truth_state_set_gold(dst, 0, KEY_MAP_TEXT(&src->gold_tasks, i),
+								 KEY_MAP_TEXTLEN(&src->gold_tasks, i), lmap[src->gold_label[i]]);
 	}
 	pfree(tmap);
 	pfree(wmap);
@@ -361,7 +450,7 @@ truth_combine(PG_FUNCTION_ARGS)
 	}
 	/* state2 may live in a shorter-lived context: copy it into aggcontext */
 	if (s1 == NULL)
-		s1 = truth_state_create(aggcontext, s2->tasks.kind, s2->workers.kind);
+		s1 = truth_state_create(aggcontext, s2->task_kind, s2->workers.kind);
 	truth_state_merge(s1, s2);
 	PG_RETURN_POINTER(s1);
 }
@@ -382,7 +471,7 @@ truth_serialize(PG_FUNCTION_ARGS)
 
 	need = (Size) s->n * sizeof(TruthJudgment) + key_map_memory(&s->tasks) +
 		key_map_memory(&s->workers) + key_map_memory(&s->labels) +
-		(s->gold ? sizeof(int32) * (Size) s->tasks.n : 0) +
+		key_map_memory(&s->gold_tasks) + sizeof(int32) * (Size) s->gold_tasks.n +
 		(s->options.warm_start ? VARSIZE(s->options.warm_start) : 0) + 1024;
 	if (!AllocSizeIsValid(need))
 		ereport(ERROR,
@@ -396,6 +485,7 @@ truth_serialize(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, s->options_mode);
 	if (s->options_mode == TRUTH_OPTIONS_GIVEN)
 		truth_options_serialize(&s->options, &buf);
+	pq_sendbyte(&buf, (int) s->task_kind);
 	key_map_serialize(&s->tasks, &buf);
 	key_map_serialize(&s->workers, &buf);
 	key_map_serialize(&s->labels, &buf);
@@ -405,16 +495,13 @@ truth_serialize(PG_FUNCTION_ARGS)
 	{
 		const TruthJudgment *jd = TRUTH_JUDGMENT(s, j);
 
-		pq_writeint32(&buf, jd->task);
+		pq_writeint64(&buf, jd->task);
 		pq_writeint32(&buf, jd->worker);
 		pq_writeint32(&buf, jd->label);
 	}
-	pq_sendbyte(&buf, s->gold != NULL);
-	if (s->gold != NULL)
-	{
-		for (i = 0; i < s->tasks.n; i++)
-			pq_sendint32(&buf, i < s->goldcap ? s->gold[i] : -1);
-	}
+	key_map_serialize(&s->gold_tasks, &buf);
+	for (i = 0; i < s->gold_tasks.n; i++)
+		pq_sendint32(&buf, s->gold_label[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -434,11 +521,11 @@ truth_deserialize(PG_FUNCTION_ARGS)
 	bytea	   *b;
 	StringInfoData buf;
 	TruthState *s;
+	TruthOptions opts;
 	int			format;
 	int			mode;
 	int			kind;
-	KeyKind		tkind;
-	KeyKind		wkind;
+	int			wkind;
 	int64		n;
 	int64		j;
 	int32		i;
@@ -456,58 +543,63 @@ truth_deserialize(PG_FUNCTION_ARGS)
 	mode = pq_getmsgbyte(&buf);
 	if (mode != TRUTH_OPTIONS_UNSEEN && mode != TRUTH_OPTIONS_NULL && mode != TRUTH_OPTIONS_GIVEN)
 		truth_state_corrupt("bad options marker");
-
-	/* peek at the key kinds to create the state */
-	s = truth_state_create(CurrentMemoryContext, KEY_INT8, KEY_INT8);
-	s->options_mode = mode;
+	memset(&opts, 0, sizeof(opts));
 	if (mode == TRUTH_OPTIONS_GIVEN)
-		truth_options_deserialize(&buf, &s->options, CurrentMemoryContext);
+		truth_options_deserialize(&buf, &opts, CurrentMemoryContext);
 
-	if (buf.cursor >= buf.len)
-		truth_state_corrupt("missing task keys");
-	kind = (unsigned char) buf.data[buf.cursor];
+	kind = pq_getmsgbyte(&buf);
 	if (kind != KEY_INT8 && kind != KEY_TEXT)
 		truth_state_corrupt("bad task key kind");
-	tkind = (KeyKind) kind;
-	key_map_init(&s->tasks, CurrentMemoryContext, tkind);
+	s = truth_state_create(CurrentMemoryContext, (KeyKind) kind, KEY_INT8);
+	s->options_mode = mode;
+	s->options = opts;
 	key_map_deserialize_into(&s->tasks, &buf);
 	if (buf.cursor >= buf.len)
 		truth_state_corrupt("missing worker keys");
-	kind = (unsigned char) buf.data[buf.cursor];
-	if (kind != KEY_INT8 && kind != KEY_TEXT)
+	wkind = (unsigned char) buf.data[buf.cursor];
+	if (wkind != KEY_INT8 && wkind != KEY_TEXT)
 		truth_state_corrupt("bad worker key kind");
-	wkind = (KeyKind) kind;
-	key_map_init(&s->workers, CurrentMemoryContext, wkind);
+	key_map_init(&s->workers, CurrentMemoryContext, (KeyKind) wkind);
 	key_map_deserialize_into(&s->workers, &buf);
 	key_map_deserialize_into(&s->labels, &buf);
 	truth_state_check_classes(s);
+	if (s->task_kind == KEY_INT8 && s->tasks.n != 0)
+		truth_state_corrupt("bigint task keys with a text key map");
 
 	n = pq_getmsgint64(&buf);
-	if (n < 0 || n > (int64) (buf.len - buf.cursor) / (int64) sizeof(TruthJudgment))
+	if (n < 0 || n > TRUTH_MAX_JUDGMENTS ||
+		n > (int64) (buf.len - buf.cursor) / (int64) sizeof(TruthJudgment))
 		truth_state_corrupt("bad judgment count");
 	for (j = 0; j < n; j++)
 	{
-		int32		t = pq_getmsgint(&buf, 4);
+		int64		t = pq_getmsgint64(&buf);
 		int32		w = pq_getmsgint(&buf, 4);
 		int32		l = pq_getmsgint(&buf, 4);
 
-		if (t < 0 || t >= s->tasks.n || w < 0 || w >= s->workers.n ||
-			l < 0 || l >= s->labels.n)
+		if ((s->task_kind == KEY_TEXT && (t < 0 || t >= s->tasks.n)) ||
+			w < 0 || w >= s->workers.n || l < 0 || l >= s->labels.n)
 			truth_state_corrupt("id out of range");
 		truth_state_append(s, t, w, l);
 	}
-	if (pq_getmsgbyte(&buf))
+
+	/* gold labels: keys, then one label id each */
 	{
-		if ((Size) (buf.len - buf.cursor) < sizeof(int32) * (Size) s->tasks.n)
+		KeyMap	   *gm = key_map_deserialize(&buf, CurrentMemoryContext);
+
+		if (gm->kind != s->task_kind)
+			truth_state_corrupt("gold task keys of the wrong kind");
+		if ((Size) (buf.len - buf.cursor) != sizeof(int32) * (Size) gm->n)
 			truth_state_corrupt("truncated gold labels");
-		for (i = 0; i < s->tasks.n; i++)
+		for (i = 0; i < gm->n; i++)
 		{
 			int32		g = pq_getmsgint(&buf, 4);
 
-			if (g < -1 || g >= s->labels.n)
+			if (g < 0 || g >= s->labels.n)
 				truth_state_corrupt("gold label out of range");
-			if (g >= 0)
-				truth_state_set_gold(s, i, g);
+			if (gm->kind == KEY_INT8)
+				truth_state_set_gold(s, KEY_MAP_INT(gm, i), NULL, 0, g);
+			else
+				truth_state_set_gold(s, 0, KEY_MAP_TEXT(gm, i), KEY_MAP_TEXTLEN(gm, i), g);
 		}
 	}
 	pq_getmsgend(&buf);

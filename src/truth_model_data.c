@@ -187,48 +187,235 @@ build_pairs(TruthData *d, const int32 *wrank, const int32 *lclass, int32 *pair_o
 	}
 }
 
+/* Task key of judgment j (bigint tasks). */
+#define JKEY(s, j)	(TRUTH_JUDGMENT(s, j)->task)
+
+/*
+ * Merge the runs of nondecreasing bigint task keys into one order of row
+ * numbers (ties keep row order).  NULL means the rows are in order already.
+ */
+static int32 *
+merge_runs(const TruthState *s)
+{
+	int32		R = s->nruns;
+	int64		head[TRUTH_MAX_RUNS];	/* next row of each run */
+	int64		end[TRUTH_MAX_RUNS];	/* end of each run */
+	int32		heap[TRUTH_MAX_RUNS];	/* runs, smallest head key on top */
+	int32		nheap = 0;
+	int32	   *order;
+	int64		i;
+	int32		r;
+
+	if (R <= 1)
+		return NULL;
+
+#define HEAP_LESS(a, b) \
+	(JKEY(s, head[a]) < JKEY(s, head[b]) || \
+	 (JKEY(s, head[a]) == JKEY(s, head[b]) && (a) < (b)))
+
+	for (r = 0; r < R; r++)
+	{
+		head[r] = s->run_start[r];
+		end[r] = r + 1 < R ? s->run_start[r + 1] : s->n;
+	}
+	for (r = 0; r < R; r++)
+	{
+		/* sift up */
+		int32		k = nheap++;
+
+		heap[k] = r;
+		while (k > 0 && HEAP_LESS(heap[k], heap[(k - 1) / 2]))
+		{
+			int32		tmp = heap[k];
+
+			heap[k] = heap[(k - 1) / 2];
+			heap[(k - 1) / 2] = tmp;
+			k = (k - 1) / 2;
+		}
+	}
+	order = palloc_extended(sizeof(int32) * s->n, MCXT_ALLOC_HUGE);
+	for (i = 0; i < s->n; i++)
+	{
+		int32		top = heap[0];
+		int32		k = 0;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		order[i] = (int32) head[top]++;
+		if (head[top] == end[top])
+			heap[0] = heap[--nheap];
+		/* sift down */
+		for (;;)
+		{
+			int32		l = 2 * k + 1;
+			int32		m = k;
+			int32		tmp;
+
+			if (l < nheap && HEAP_LESS(heap[l], heap[m]))
+				m = l;
+			if (l + 1 < nheap && HEAP_LESS(heap[l + 1], heap[m]))
+				m = l + 1;
+			if (m == k)
+				break;
+			tmp = heap[k];
+			heap[k] = heap[m];
+			heap[m] = tmp;
+			k = m;
+		}
+	}
+#undef HEAP_LESS
+	return order;
+}
+
+/* Counting sort of the rows by task rank: order and task_start. */
+static int32 *
+order_by_rank(TruthData *d, const int32 *rank_of_row)
+{
+	int64	   *fill;
+	int32	   *order;
+	int64		j;
+	int32		t;
+
+	d->task_start = alloc_array(d->ntasks + 1, sizeof(int64));
+	memset(d->task_start, 0, sizeof(int64) * (d->ntasks + 1));
+	for (j = 0; j < d->n; j++)
+		d->task_start[rank_of_row[j] + 1]++;
+	for (t = 0; t < d->ntasks; t++)
+		d->task_start[t + 1] += d->task_start[t];
+	fill = alloc_array(d->ntasks, sizeof(int64));
+	memcpy(fill, d->task_start, sizeof(int64) * d->ntasks);
+	order = alloc_array(d->n, sizeof(int32));
+	for (j = 0; j < d->n; j++)
+		order[fill[rank_of_row[j]]++] = (int32) j;
+	pfree(fill);
+	return order;
+}
+
+/*
+ * Group the rows by task: d->ntasks, d->task_key (in key order),
+ * d->task_start; returns the order of the rows (NULL: storage order).
+ */
+static int32 *
+group_tasks(TruthData *d)
+{
+	const TruthState *s = d->state;
+	int32	   *rank_of_row;
+	int32	   *order;
+	int32	   *sorted;
+	int32	   *rank;
+	int64		j;
+	int32		t;
+
+	if (s->task_kind == KEY_INT8 && s->nruns >= 0)
+	{
+		/* nondecreasing runs: merge them, then cut at key changes */
+		int64		prev = 0;
+
+		order = merge_runs(s);
+		d->ntasks = 0;
+		for (j = 0; j < s->n; j++)
+		{
+			int64		key = JKEY(s, order ? order[j] : j);
+
+			if (j == 0 || key != prev)
+				d->ntasks++;
+			prev = key;
+		}
+		d->task_key = alloc_array(d->ntasks, sizeof(int64));
+		d->task_start = alloc_array(d->ntasks + 1, sizeof(int64));
+		t = -1;
+		for (j = 0; j < s->n; j++)
+		{
+			int64		key = JKEY(s, order ? order[j] : j);
+
+			if (j == 0 || key != prev)
+			{
+				t++;
+				d->task_key[t] = key;
+				d->task_start[t] = j;
+			}
+			prev = key;
+		}
+		d->task_start[d->ntasks] = s->n;
+		return order;
+	}
+
+	rank_of_row = alloc_array(s->n, sizeof(int32));
+	if (s->task_kind == KEY_INT8)
+	{
+		/* bigint keys in no useful order: hash them */
+		KeyMap	   *km = key_map_create(CurrentMemoryContext, KEY_INT8);
+		int32		last = -1;
+
+		for (j = 0; j < s->n; j++)
+		{
+			int64		key = JKEY(s, j);
+
+			if ((j & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			if (last < 0 || KEY_MAP_INT(km, last) != key)
+				last = key_map_intern_int(km, key, NULL);
+			rank_of_row[j] = last;
+		}
+		rank = key_ranks(km, &sorted);
+		d->ntasks = km->n;
+		d->task_key = alloc_array(d->ntasks, sizeof(int64));
+		for (t = 0; t < d->ntasks; t++)
+			d->task_key[t] = KEY_MAP_INT(km, sorted[t]);
+	}
+	else
+	{
+		/* text keys: interned already */
+		for (j = 0; j < s->n; j++)
+			rank_of_row[j] = (int32) JKEY(s, j);
+		rank = key_ranks(&s->tasks, &sorted);
+		d->ntasks = s->tasks.n;
+		d->task_key = alloc_array(d->ntasks, sizeof(int64));
+		for (t = 0; t < d->ntasks; t++)
+			d->task_key[t] = sorted[t];
+	}
+	for (j = 0; j < s->n; j++)
+		rank_of_row[j] = rank[rank_of_row[j]];
+	pfree(rank);
+	pfree(sorted);
+	order = order_by_rank(d, rank_of_row);
+	pfree(rank_of_row);
+	return order;
+}
+
 /* Build the dense problem from an aggregate state (with n > 0). */
 TruthData *
 truth_data_build(const TruthState *s)
 {
 	TruthData  *d = palloc0(sizeof(TruthData));
-	int32	   *trank;
 	int32	   *wrank;
 	int32	   *lclass;
 	int32	   *pair_of_judgment;
-	int64	   *fill;
+	int32	   *order;
 	int64		j;
 	int32		i;
 
 	d->state = s;
 	d->n = s->n;
-	d->ntasks = s->tasks.n;
 	d->nworkers = s->workers.n;
 	d->nclasses = s->labels.n;
 	truth_state_check_classes(s);
 
 	lclass = key_ranks(&s->labels, &d->class_label);
-	trank = key_ranks(&s->tasks, &d->task_key);
 	wrank = key_ranks(&s->workers, &d->worker_key);
+	order = group_tasks(d);
 	CHECK_FOR_INTERRUPTS();
 
 	pair_of_judgment = alloc_array(s->n, sizeof(int32));
 	build_pairs(d, wrank, lclass, pair_of_judgment);
 	CHECK_FOR_INTERRUPTS();
 
-	/* group rows by task (counting sort), then sort each task's rows */
-	d->task_start = alloc_array(d->ntasks + 1, sizeof(int64));
-	memset(d->task_start, 0, sizeof(int64) * (d->ntasks + 1));
-	for (j = 0; j < s->n; j++)
-		d->task_start[trank[TRUTH_JUDGMENT(s, j)->task] + 1]++;
-	for (i = 0; i < d->ntasks; i++)
-		d->task_start[i + 1] += d->task_start[i];
-	fill = alloc_array(d->ntasks, sizeof(int64));
-	memcpy(fill, d->task_start, sizeof(int64) * d->ntasks);
+	/* rows in task order, then each task's rows sorted by pair */
 	d->row_pair = alloc_array(s->n, sizeof(int32));
 	for (j = 0; j < s->n; j++)
-		d->row_pair[fill[trank[TRUTH_JUDGMENT(s, j)->task]]++] = pair_of_judgment[j];
-	pfree(fill);
+		d->row_pair[j] = pair_of_judgment[order ? order[j] : j];
+	if (order)
+		pfree(order);
 	pfree(pair_of_judgment);
 	for (i = 0; i < d->ntasks; i++)
 	{
@@ -254,16 +441,16 @@ truth_data_build(const TruthState *s)
 	d->ngold = 0;
 	for (i = 0; i < d->ntasks; i++)
 	{
-		int32		id = d->task_key[i];
+		int32		g = -1;
 
-		d->gold[i] = -1;
-		if (s->gold != NULL && id < s->goldcap && s->gold[id] >= 0)
-		{
-			d->gold[i] = lclass[s->gold[id]];
-			d->ngold++;
-		}
+		if (s->gold_tasks.n > 0)
+			g = s->task_kind == KEY_INT8 ?
+				key_map_find_int(&s->gold_tasks, d->task_key[i]) :
+				key_map_find_text(&s->gold_tasks, KEY_MAP_TEXT(&s->tasks, d->task_key[i]),
+								  KEY_MAP_TEXTLEN(&s->tasks, d->task_key[i]));
+		d->gold[i] = g >= 0 ? lclass[s->gold_label[g]] : -1;
+		d->ngold += (g >= 0);
 	}
-	pfree(trank);
 	pfree(wrank);
 	pfree(lclass);
 	return d;
@@ -349,12 +536,11 @@ truth_init_warm_start(const TruthData *d, const TruthModel *warm, double *q)
 	}
 	for (t = 0; t < d->ntasks; t++)
 	{
-		int32		id = d->task_key[t];
 		int32		mt;
 		double		sum = 0.0;
 		double	   *qt = q + (Size) t * K;
 
-		mt = truth_model_find_key(&v, true, &s->tasks, id);
+		mt = truth_model_find_data_task(&v, d, t);
 		if (mt < 0)
 			continue;
 		for (c = 0; c < K; c++)

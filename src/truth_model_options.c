@@ -281,14 +281,14 @@ truth_settings_resolve(const TruthState *state, TruthMethod method, TruthSetting
 	{
 		const TruthModel *w = (const TruthModel *) o->warm_start;
 
-		if (w->task_kind != state->tasks.kind || w->worker_kind != state->workers.kind)
+		if (w->task_kind != state->task_kind || w->worker_kind != state->workers.kind)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("warm-start model has keys of other types than this aggregate"),
 					 errdetail("The model has %s task keys and %s worker keys; the aggregate gets %s and %s.",
 							   w->task_kind == KEY_INT8 ? "bigint" : "text",
 							   w->worker_kind == KEY_INT8 ? "bigint" : "text",
-							   state->tasks.kind == KEY_INT8 ? "bigint" : "text",
+							   state->task_kind == KEY_INT8 ? "bigint" : "text",
 							   state->workers.kind == KEY_INT8 ? "bigint" : "text")));
 		s->warm_start = w;
 	}

@@ -153,8 +153,10 @@ truth_model_alloc(const TruthModel *hdr, TruthModelView *v)
 				 errdetail("%d tasks, %d workers and %d labels need %zu bytes; a value holds at most 1 GB.",
 						   hdr->ntasks, hdr->nworkers, hdr->nclasses, size),
 				 errhint("Fit fewer tasks at once (e.g. per project), or use fewer labels.")));
-	m = palloc0(size);
-	memcpy(m, hdr, TRUTH_MODEL_HDRSZ);
+	/* every section is written by the caller: only the header is zeroed */
+	m = palloc_extended(size, MCXT_ALLOC_HUGE);
+	memset(m, 0, TRUTH_MODEL_HDRSZ);
+	memcpy(m, hdr, sizeof(TruthModel));
 	SET_VARSIZE(m, size);
 	truth_model_view(m, v);
 	return m;
@@ -459,7 +461,7 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 	memset(&hdr, 0, sizeof(hdr));
 	hdr.format = TRUTH_MODEL_FORMAT;
 	hdr.method = (uint8) s->method;
-	hdr.task_kind = (uint8) st->tasks.kind;
+	hdr.task_kind = (uint8) st->task_kind;
 	hdr.worker_kind = (uint8) st->workers.kind;
 	hdr.flags = (fit->converged ? TRUTH_FLAG_CONVERGED : 0) |
 		(s->crowdkit_compat ? TRUTH_FLAG_COMPAT : 0) |
@@ -480,7 +482,7 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 	for (bytes = 0, i = 0; i < d->nclasses; i++)
 		bytes += KEY_MAP_TEXTLEN(&st->labels, d->class_label[i]);
 	hdr.label_bytes = (int32) bytes;
-	if (st->tasks.kind == KEY_TEXT)
+	if (st->task_kind == KEY_TEXT)
 	{
 		if (st->tasks.arenalen > MaxAllocSize)
 			ereport(ERROR,
@@ -542,12 +544,11 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 	v.label_off[d->nclasses] = (int32) bytes;
 	for (bytes = 0, i = 0; i < d->ntasks; i++)
 	{
-		int32		id = d->task_key[i];
-
-		if (st->tasks.kind == KEY_INT8)
-			v.task_int[i] = KEY_MAP_INT(&st->tasks, id);
+		if (st->task_kind == KEY_INT8)
+			v.task_int[i] = d->task_key[i];
 		else
 		{
+			int32		id = (int32) d->task_key[i];
 			int32		len = KEY_MAP_TEXTLEN(&st->tasks, id);
 
 			v.task_off[i] = (int32) bytes;
@@ -612,6 +613,18 @@ truth_model_find(const TruthModelView *v, bool task, int64 ikey, const char *ske
 			hi = mid - 1;
 	}
 	return -1;
+}
+
+/* Index of task t of a dense problem among a model's tasks, or -1. */
+int32
+truth_model_find_data_task(const TruthModelView *v, const TruthData *d, int32 t)
+{
+	const TruthState *s = d->state;
+
+	if (s->task_kind == KEY_INT8)
+		return truth_model_find(v, true, d->task_key[t], NULL, 0);
+	return truth_model_find(v, true, 0, KEY_MAP_TEXT(&s->tasks, d->task_key[t]),
+							KEY_MAP_TEXTLEN(&s->tasks, d->task_key[t]));
 }
 
 /* Index of a key of a state's key map among a model's tasks or workers. */
