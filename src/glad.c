@@ -68,6 +68,8 @@ typedef struct GladWork
 	double	   *priors;			/* K */
 	double	   *logpi;			/* K */
 	double	   *L;				/* K scratch */
+	double	   *blockA;			/* n: A of the rows of the current block */
+	double	   *blockc;			/* n: coefficient of the block's parameter */
 	int64	   *wrow_start;		/* nworkers + 1 */
 	int64	   *wrow;			/* n: rows (task order) grouped by worker */
 	int32	   *row_task;		/* n: task of each row */
@@ -94,6 +96,31 @@ static inline double
 sigmoid(double x)
 {
 	return x >= 0.0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x));
+}
+
+/*
+ * log sigmoid(x), log(1 - sigmoid(x)) and sigmoid(x) from one exp and one
+ * log1p, stable for any x (default mode; crowdkit_compat keeps Crowd-Kit's
+ * clipped softplus).
+ */
+static inline void
+log_sigmoids(double x, double *lsig, double *l1msig, double *sig)
+{
+	double		e = exp(-fabs(x));
+	double		l = log1p(e);
+
+	if (x >= 0.0)
+	{
+		*lsig = -l;
+		*l1msig = -x - l;
+		*sig = 1.0 / (1.0 + e);
+	}
+	else
+	{
+		*lsig = x - l;
+		*l1msig = -l;
+		*sig = e / (1.0 + e);
+	}
 }
 
 /* log N(x - 1 | 0, 1) */
@@ -130,8 +157,22 @@ glad_estep(GladWork *w)
 		{
 			int32		p = d->row_pair[r];
 			double		x = w->alpha[d->pair_worker[p]] * w->expb[t];
-			double		right = -softplus(-x);
-			double		wrong = -softplus(x) - w->lK1;
+			double		right;
+			double		wrong;
+
+			if (w->compat)
+			{
+				/* Crowd-Kit's softplus, clipped at +-30 */
+				right = -softplus(-x);
+				wrong = -softplus(x);
+			}
+			else
+			{
+				double		sig;
+
+				log_sigmoids(x, &right, &wrong, &sig);
+			}
+			wrong -= w->lK1;
 
 			base += wrong;
 			w->L[d->pair_class[p]] += right - wrong;
@@ -177,53 +218,64 @@ glad_row_posteriors(GladWork *w)
 }
 
 /*
- * Q restricted to one alpha (rows of one worker) or one beta (rows of one
- * task): value, first and second derivative.  For a worker, x_r = a * b_r
- * with b_r = exp(beta of the row's task); for a task, x_r = a_r * exp(v).
+ * Sums over the rows of one worker (alpha block) or one task (beta block)
+ * at x_r = scale * c_r: the expected complete-data log-likelihood, and the
+ * first and second derivative of it with respect to scale (before the
+ * chain rule of the beta parameterisation).
  */
 static double
-alpha_objective(GladWork *w, int32 wk, double a, double *g, double *h)
+row_sums(const GladWork *w, const double *A, const double *c, int64 n, double scale,
+		 double *g, double *h)
 {
-	double		f = log_normal_prior(a);
-	int64		i;
+	double		f = 0.0;
+	double		gs = 0.0;
+	double		hs = 0.0;
+	int64		r;
 
-	*g = -(a - 1.0);
-	*h = -1.0;
-	for (i = w->wrow_start[wk]; i < w->wrow_start[wk + 1]; i++)
+	for (r = 0; r < n; r++)
 	{
-		int64		r = w->wrow[i];
-		double		b = w->expb[w->row_task[r]];
-		double		x = a * b;
-		double		s = sigmoid(x);
+		double		lsig;
+		double		l1msig;
+		double		sig;
 
-		f += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
-		*g += (w->A[r] - s) * b;
-		*h -= s * (1.0 - s) * b * b;
+		log_sigmoids(scale * c[r], &lsig, &l1msig, &sig);
+		f += A[r] * lsig + (1.0 - A[r]) * (l1msig - w->lK1);
+		gs += (A[r] - sig) * c[r];
+		hs += sig * (1.0 - sig) * c[r] * c[r];
 	}
+	*g = gs;
+	*h = hs;
 	return f;
 }
 
+/*
+ * Q restricted to one coordinate, with its first and second derivative:
+ * alpha of a worker (x_r = alpha * exp(beta_r), concave), or beta of a task
+ * (x_r = alpha_r * exp(beta)).
+ */
 static double
-beta_objective(GladWork *w, int32 t, double v, double *g, double *h)
+coordinate_objective(const GladWork *w, const double *A, const double *c, int64 n,
+					 bool is_alpha, double v, double *g, double *h)
 {
-	const TruthData *d = w->d;
-	double		u = exp(v);
-	double		f = log_normal_prior(v);
-	int64		r;
+	double		gs;
+	double		hs;
+	double		f;
 
-	*g = -(v - 1.0);
-	*h = -1.0;
-	for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+	if (is_alpha)
 	{
-		double		a = w->alpha[d->pair_worker[d->row_pair[r]]];
-		double		x = a * u;
-		double		s = sigmoid(x);
-
-		f += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
-		*g += (w->A[r] - s) * a * u;
-		*h += (w->A[r] - s) * a * u - s * (1.0 - s) * a * a * u * u;
+		f = row_sums(w, A, c, n, v, &gs, &hs);
+		*g = gs - (v - 1.0);
+		*h = -hs - 1.0;
 	}
-	return f;
+	else
+	{
+		double		u = exp(v);
+
+		f = row_sums(w, A, c, n, u, &gs, &hs);
+		*g = u * gs - (v - 1.0);
+		*h = u * gs - u * u * hs - 1.0;
+	}
+	return f + log_normal_prior(v);
 }
 
 /*
@@ -232,12 +284,12 @@ beta_objective(GladWork *w, int32 t, double v, double *g, double *h)
  * decrease, so the result is never worse than the start.
  */
 static double
-maximize_coordinate(GladWork *w, int32 idx, double x, bool is_alpha, int iters)
+maximize_coordinate(const GladWork *w, const double *A, const double *c, int64 n,
+					bool is_alpha, double x, int iters)
 {
 	double		g;
 	double		h;
-	double		f = is_alpha ? alpha_objective(w, idx, x, &g, &h) :
-		beta_objective(w, idx, x, &g, &h);
+	double		f = coordinate_objective(w, A, c, n, is_alpha, x, &g, &h);
 	int			it;
 
 	for (it = 0; it < iters; it++)
@@ -254,8 +306,7 @@ maximize_coordinate(GladWork *w, int32 idx, double x, bool is_alpha, int iters)
 		{
 			double		gn;
 			double		hn;
-			double		fn = is_alpha ? alpha_objective(w, idx, x + step, &gn, &hn) :
-				beta_objective(w, idx, x + step, &gn, &hn);
+			double		fn = coordinate_objective(w, A, c, n, is_alpha, x + step, &gn, &hn);
 
 			if (fn >= f)
 			{
@@ -274,18 +325,43 @@ maximize_coordinate(GladWork *w, int32 idx, double x, bool is_alpha, int iters)
 	return x;
 }
 
-/* One block sweep: every alpha, then every beta. */
+/*
+ * One block sweep: every alpha given the betas, then every beta given the
+ * alphas.  Each block first gathers its rows' inputs into sequential
+ * arrays, so the Newton iterations stream through memory.
+ */
 static void
 glad_sweep(GladWork *w, int iters)
 {
 	const TruthData *d = w->d;
+	int64		r;
 	int32		i;
 
+	/* alpha block: rows in worker order, c_r = exp(beta of the row's task) */
+	for (r = 0; r < d->n; r++)
+	{
+		int64		row = w->wrow[r];
+
+		w->blockA[r] = w->A[row];
+		w->blockc[r] = w->expb[w->row_task[row]];
+	}
 	for (i = 0; i < d->nworkers; i++)
-		w->alpha[i] = maximize_coordinate(w, i, w->alpha[i], true, iters);
+	{
+		int64		r0 = w->wrow_start[i];
+
+		w->alpha[i] = maximize_coordinate(w, w->blockA + r0, w->blockc + r0,
+										  w->wrow_start[i + 1] - r0, true, w->alpha[i], iters);
+	}
+
+	/* beta block: rows in task order, c_r = alpha of the row's worker */
+	for (r = 0; r < d->n; r++)
+		w->blockc[r] = w->alpha[d->pair_worker[d->row_pair[r]]];
 	for (i = 0; i < d->ntasks; i++)
 	{
-		w->beta[i] = maximize_coordinate(w, i, w->beta[i], false, iters);
+		int64		r0 = d->task_start[i];
+
+		w->beta[i] = maximize_coordinate(w, w->A + r0, w->blockc + r0,
+										 d->task_start[i + 1] - r0, false, w->beta[i], iters);
 		w->expb[i] = exp(w->beta[i]);
 	}
 }
@@ -456,6 +532,8 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 	w.expb = alloc_array(d->ntasks, sizeof(double));
 	w.q = alloc_array((Size) d->ntasks * K, sizeof(double));
 	w.A = alloc_array(d->n, sizeof(double));
+	w.blockA = alloc_array(d->n, sizeof(double));
+	w.blockc = alloc_array(d->n, sizeof(double));
 	w.priors = alloc_array(K, sizeof(double));
 	w.logpi = alloc_array(K, sizeof(double));
 	w.L = alloc_array(K, sizeof(double));
