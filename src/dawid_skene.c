@@ -8,8 +8,8 @@
  *	  Default mode: penalised EM with empirical-Bayes shrinkage of strength
  *	  s (settings->smoothing, in pseudo-judgments):
  *	    Dawid-Skene  e_w(k|c) = (n_w(k,c) + s E(k|c)) / (n_w(c) + s), where E
- *	                 is the pooled confusion matrix of all workers (Laplace
- *	                 smoothed); class priors pi_c = (n_c + s) / (T + K s);
+ *	                 is the pooled confusion matrix of all workers (0.01 added
+ *	                 to every cell); class priors pi_c = (n_c + s) / (T + K s);
  *	    one-coin     s_w = (sum of q over the worker's answers + s S) /
  *	                 (n_w + s), where S is the pooled accuracy; class priors
  *	                 shrunk halfway to uniform, pi_c = (n_c + T/K) / (2 T),
@@ -50,6 +50,13 @@
 
 /* Floor of probabilities before a logarithm in default mode. */
 #define LOG_FLOOR	1e-300
+
+/*
+ * Pseudo-count of every cell of the pooled confusion matrix (and of the
+ * pooled one-coin accuracy): only enough to keep them off 0 and 1; more
+ * would pull small crowds toward uninformative workers.
+ */
+#define POOLED_EPS	0.01
 
 /* Working arrays of one fit. */
 typedef struct EmWork
@@ -256,7 +263,7 @@ update_priors(EmWork *w)
 	}
 }
 
-/* Pooled confusion matrix of all workers, Laplace smoothed. */
+/* Pooled confusion matrix of all workers, lightly smoothed. */
 static void
 pooled_confusion(EmWork *w)
 {
@@ -277,7 +284,7 @@ pooled_confusion(EmWork *w)
 			tot[c] += w->pooled[k * K + c];
 	for (k = 0; k < K; k++)
 		for (c = 0; c < K; c++)
-			w->pooled[k * K + c] = (w->pooled[k * K + c] + 1.0) / (tot[c] + K);
+			w->pooled[k * K + c] = (w->pooled[k * K + c] + POOLED_EPS) / (tot[c] + K * POOLED_EPS);
 }
 
 /* Dawid-Skene M-step: confusion columns of every pair. */
@@ -364,12 +371,12 @@ one_coin_mstep(EmWork *w)
 	}
 	if (!w->compat)
 	{
-		/* pooled accuracy, Laplace smoothed */
+		/* pooled accuracy, lightly smoothed */
 		double		agree = 0.0;
 
 		for (wk = 0; wk < d->nworkers; wk++)
 			agree += w->skill[wk];
-		w->pooled_skill = (agree + 1.0) / ((double) d->n + 2.0);
+		w->pooled_skill = (agree + POOLED_EPS) / ((double) d->n + 2.0 * POOLED_EPS);
 	}
 	for (wk = 0; wk < d->nworkers; wk++)
 	{

@@ -657,6 +657,9 @@ truth_model_parse(char *str)
 	}
 	expect_key(&ps, "objective", false);
 	h->nhistory = parse_doubles(&ps, &ps.history, -1);
+	if (h->nhistory != h->iterations)
+		syntax_error(&ps, psprintf("The objective has %d values for %d iterations.",
+								   h->nhistory, h->iterations));
 	expect_key(&ps, "tasks", false);
 	parse_entries(&ps, parse_task);
 	expect_key(&ps, "workers", false);
