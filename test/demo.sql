@@ -7,9 +7,11 @@
 SET client_min_messages = warning;
 CREATE EXTENSION labeling;
 
--- 1. Load the judgments and gold labels into labeling.*
-INSERT INTO labeling.projects (name, labels)
-SELECT :'dataset', array_agg(label ORDER BY label COLLATE "C")
+-- 1. Load the judgments and gold labels into labeling.* (the triggers keep
+--    task_state and worker_state live as the judgments arrive; some datasets
+--    have the same worker twice on a task, so the project allows repeats)
+INSERT INTO labeling.projects (name, labels, allow_repeat_judgments, max_overlap)
+SELECT :'dataset', array_agg(label ORDER BY label COLLATE "C"), true, 1000
 FROM (SELECT DISTINCT label FROM raw_judgments) l;
 INSERT INTO labeling.workers (external_id)
 SELECT DISTINCT worker FROM raw_judgments;
@@ -89,3 +91,10 @@ SELECT CASE WHEN best <= 5 THEN 'best' ELSE 'worst' END AS "group",
 	   worker, gold_answers, correct, accuracy_pct, agrees_with_mv_pct
 FROM ranked WHERE best <= 5 OR worst <= 5
 ORDER BY accuracy_pct DESC, gold_answers DESC, worker;
+
+\echo 'Kept live by the triggers: worker quality (labeling.worker_quality), lowest golden lower bound first:'
+SELECT external_id AS worker, judgments, golden_answered AS gold_answers, golden_correct AS correct,
+	   golden_lower, golden_upper, skill, agreement
+FROM labeling.worker_quality
+ORDER BY golden_lower, external_id COLLATE "C"
+LIMIT 5;

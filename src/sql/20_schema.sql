@@ -1,11 +1,19 @@
 -- ---------------------------------------------------------------------------
--- Schema: projects, workers, tasks, golden labels and judgments
+-- Schema: the tables of a labeling operation
+--
+-- Input tables (written by applications): projects, workers, tasks,
+-- golden_labels, judgments, comparisons, assignments, qc_rules.
+-- State tables (written by the triggers of 30_live_state.sql and by
+-- refresh(), never by hand): project_guidelines, task_state, worker_state,
+-- qc_events, refresh_runs, refresh_labels, refresh_workers.
 --
 -- CHECK constraints and defaults are parsed once, here, under CREATE
 -- EXTENSION's search_path (pg_catalog is searched first), so the operators
 -- they use are the built-in ones whatever the caller's search_path is later.
--- Identity columns are BY DEFAULT so that pg_dump can restore the rows of
--- these extension configuration tables with their original keys.
+-- Rules a CHECK cannot express (they look at another table) are enforced by
+-- the triggers, which report them under the constraint names listed in
+-- README.md.  Identity columns are BY DEFAULT so that pg_dump can restore the
+-- rows of these extension configuration tables with their original keys.
 -- ---------------------------------------------------------------------------
 
 CREATE TABLE @extschema@.projects (
@@ -20,22 +28,63 @@ CREATE TABLE @extschema@.projects (
 	target_confidence	double precision NOT NULL DEFAULT 0.95,
 	golden_rate			double precision NOT NULL DEFAULT 0,
 	price_per_judgment	numeric(12, 4) NOT NULL DEFAULT 0,
+	allow_repeat_judgments boolean NOT NULL DEFAULT false,
+	allow_judgments_on_closed boolean NOT NULL DEFAULT false,
+	prior_correct		double precision NOT NULL DEFAULT 2,
+	prior_wrong			double precision NOT NULL DEFAULT 1,
+	refresh_method		text NOT NULL DEFAULT 'weighted_vote',
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT projects_pkey PRIMARY KEY (project_id),
 	CONSTRAINT projects_name_key UNIQUE (name),
 	CONSTRAINT projects_kind_check CHECK (kind IN ('classification', 'side_by_side')),
 	CONSTRAINT projects_labels_check
 		CHECK (labels IS NULL OR (pg_catalog.cardinality(labels) >= 1
+								  AND pg_catalog.array_ndims(labels) = 1
 								  AND pg_catalog.array_position(labels, NULL) IS NULL)),
+	CONSTRAINT projects_labels_required_check
+		CHECK (kind <> 'classification' OR labels IS NOT NULL),
 	CONSTRAINT projects_overlap_check CHECK (min_overlap >= 1 AND max_overlap >= min_overlap),
 	CONSTRAINT projects_target_confidence_check
 		CHECK (target_confidence > 0 AND target_confidence <= 1),
 	CONSTRAINT projects_golden_rate_check CHECK (golden_rate >= 0 AND golden_rate <= 1),
 	CONSTRAINT projects_price_check CHECK (price_per_judgment >= 0),
-	CONSTRAINT projects_guidelines_version_check CHECK (guidelines_version >= 1)
+	CONSTRAINT projects_guidelines_version_check CHECK (guidelines_version >= 1),
+	CONSTRAINT projects_prior_check
+		CHECK (prior_correct > 0 AND prior_wrong > 0
+			   AND prior_correct < 'infinity' AND prior_wrong < 'infinity'),
+	CONSTRAINT projects_refresh_method_check
+		CHECK (refresh_method IN ('majority_vote', 'weighted_vote'))
 );
 COMMENT ON TABLE @extschema@.projects IS
-	'a labeling project: its kind, allowed labels (NULL: any), guidelines and overlap settings';
+	'a labeling project: kind, allowed labels, guidelines, overlap and confidence targets, skill prior, price';
+COMMENT ON COLUMN @extschema@.projects.labels IS
+	'allowed labels (required for classification projects; the posterior spans all of them)';
+COMMENT ON COLUMN @extschema@.projects.guidelines_version IS
+	'current version of the guidelines; raised automatically when guidelines change';
+COMMENT ON COLUMN @extschema@.projects.min_overlap IS
+	'judgments a task needs before it can complete on confidence';
+COMMENT ON COLUMN @extschema@.projects.max_overlap IS
+	'judgments after which a task completes whatever its confidence';
+COMMENT ON COLUMN @extschema@.projects.target_confidence IS
+	'posterior probability of the top label at which a task completes';
+COMMENT ON COLUMN @extschema@.projects.prior_correct IS
+	'Beta prior of every worker''s accuracy: pseudo-count of correct answers';
+COMMENT ON COLUMN @extschema@.projects.prior_wrong IS
+	'Beta prior of every worker''s accuracy: pseudo-count of wrong answers';
+COMMENT ON COLUMN @extschema@.projects.refresh_method IS
+	'batch model refit by refresh(project) when no method is given';
+
+CREATE TABLE @extschema@.project_guidelines (
+	project_id			bigint NOT NULL,
+	version				integer NOT NULL,
+	guidelines			text,
+	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT project_guidelines_pkey PRIMARY KEY (project_id, version),
+	CONSTRAINT project_guidelines_project_fkey FOREIGN KEY (project_id)
+		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE
+);
+COMMENT ON TABLE @extschema@.project_guidelines IS
+	'every version of every project''s guidelines (kept by a trigger on projects)';
 
 CREATE TABLE @extschema@.workers (
 	worker_id			bigint GENERATED BY DEFAULT AS IDENTITY,
@@ -48,10 +97,12 @@ CREATE TABLE @extschema@.workers (
 	CONSTRAINT workers_external_id_key UNIQUE (external_id),
 	CONSTRAINT workers_kind_check CHECK (kind IN ('human', 'expert', 'model')),
 	CONSTRAINT workers_model_version_check CHECK (kind = 'model' OR model_version IS NULL),
-	CONSTRAINT workers_status_check CHECK (status IN ('active', 'flagged', 'banned'))
+	CONSTRAINT workers_status_check CHECK (status IN ('active', 'banned'))
 );
 COMMENT ON TABLE @extschema@.workers IS
 	'people and models who give judgments: kind human, expert or model';
+COMMENT ON COLUMN @extschema@.workers.status IS
+	'account status in every project: banned workers'' judgments stop counting everywhere';
 
 CREATE TABLE @extschema@.tasks (
 	task_id				bigint GENERATED BY DEFAULT AS IDENTITY,
@@ -65,10 +116,13 @@ CREATE TABLE @extschema@.tasks (
 	CONSTRAINT tasks_project_fkey FOREIGN KEY (project_id)
 		REFERENCES @extschema@.projects (project_id),
 	CONSTRAINT tasks_external_id_key UNIQUE (project_id, external_id),
-	CONSTRAINT tasks_status_check CHECK (status IN ('open', 'complete', 'closed'))
+	CONSTRAINT tasks_status_check CHECK (status IN ('open', 'closed'))
 );
+CREATE INDEX tasks_project_idx ON @extschema@.tasks (project_id);
 COMMENT ON TABLE @extschema@.tasks IS
-	'items to label, with their payload (what the worker sees) and status';
+	'items to label, with their payload (what the worker sees); status closed stops a task by hand';
+COMMENT ON COLUMN @extschema@.tasks.status IS
+	'open, or closed by hand; whether an open task still needs judgments is task_state.status';
 
 CREATE TABLE @extschema@.golden_labels (
 	task_id				bigint NOT NULL,
@@ -82,7 +136,34 @@ CREATE TABLE @extschema@.golden_labels (
 		REFERENCES @extschema@.workers (worker_id)
 );
 COMMENT ON TABLE @extschema@.golden_labels IS
-	'true labels from experts, for scoring workers and methods';
+	'true labels of golden tasks, from experts: they score workers and methods';
+
+CREATE TABLE @extschema@.assignments (
+	assignment_id		bigint GENERATED BY DEFAULT AS IDENTITY,
+	task_id				bigint NOT NULL,
+	worker_id			bigint NOT NULL,
+	issued_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	expires_at			timestamptz NOT NULL,
+	state				text NOT NULL DEFAULT 'issued',
+	closed_at			timestamptz,
+	CONSTRAINT assignments_pkey PRIMARY KEY (assignment_id),
+	CONSTRAINT assignments_task_fkey FOREIGN KEY (task_id)
+		REFERENCES @extschema@.tasks (task_id),
+	CONSTRAINT assignments_worker_fkey FOREIGN KEY (worker_id)
+		REFERENCES @extschema@.workers (worker_id),
+	CONSTRAINT assignments_state_check
+		CHECK (state IN ('issued', 'submitted', 'expired', 'cancelled')),
+	CONSTRAINT assignments_expiry_check CHECK (expires_at > issued_at),
+	CONSTRAINT assignments_closed_at_check CHECK ((state = 'issued') = (closed_at IS NULL))
+);
+CREATE INDEX assignments_task_idx ON @extschema@.assignments (task_id);
+CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id);
+CREATE UNIQUE INDEX assignments_open_key ON @extschema@.assignments (task_id, worker_id)
+	WHERE state = 'issued';
+COMMENT ON TABLE @extschema@.assignments IS
+	'a task handed to a worker until expires_at; a judgment that names it marks it submitted';
+COMMENT ON INDEX @extschema@.assignments_open_key IS
+	'at most one open assignment per task and worker';
 
 CREATE TABLE @extschema@.judgments (
 	judgment_id			bigint GENERATED BY DEFAULT AS IDENTITY,
@@ -93,26 +174,268 @@ CREATE TABLE @extschema@.judgments (
 	time_spent			interval,
 	guidelines_version	integer,
 	assignment_id		bigint,
+	score				double precision,
 	CONSTRAINT judgments_pkey PRIMARY KEY (judgment_id),
 	CONSTRAINT judgments_task_fkey FOREIGN KEY (task_id)
 		REFERENCES @extschema@.tasks (task_id),
 	CONSTRAINT judgments_worker_fkey FOREIGN KEY (worker_id)
 		REFERENCES @extschema@.workers (worker_id),
-	CONSTRAINT judgments_time_spent_check CHECK (time_spent >= '0'::interval)
+	CONSTRAINT judgments_assignment_fkey FOREIGN KEY (assignment_id)
+		REFERENCES @extschema@.assignments (assignment_id),
+	CONSTRAINT judgments_time_spent_check CHECK (time_spent >= '0'::interval),
+	CONSTRAINT judgments_guidelines_version_check CHECK (guidelines_version >= 1),
+	CONSTRAINT judgments_score_check CHECK (score >= 0 AND score <= 1)
 );
 CREATE INDEX judgments_task_idx ON @extschema@.judgments (task_id);
 CREATE INDEX judgments_worker_idx ON @extschema@.judgments (worker_id);
 COMMENT ON TABLE @extschema@.judgments IS
-	'one row per answer a worker gave on a task';
+	'one row per answer a worker gave on a task of a classification project';
+COMMENT ON COLUMN @extschema@.judgments.guidelines_version IS
+	'version of the project guidelines the worker saw (NULL: not recorded)';
+COMMENT ON COLUMN @extschema@.judgments.score IS
+	'a model worker''s own probability for its label (stored, not used as a weight)';
+
+CREATE TABLE @extschema@.comparisons (
+	comparison_id		bigint GENERATED BY DEFAULT AS IDENTITY,
+	left_task_id		bigint NOT NULL,
+	right_task_id		bigint NOT NULL,
+	winner				text NOT NULL,
+	worker_id			bigint NOT NULL,
+	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	time_spent			interval,
+	guidelines_version	integer,
+	assignment_id		bigint,
+	CONSTRAINT comparisons_pkey PRIMARY KEY (comparison_id),
+	CONSTRAINT comparisons_left_fkey FOREIGN KEY (left_task_id)
+		REFERENCES @extschema@.tasks (task_id),
+	CONSTRAINT comparisons_right_fkey FOREIGN KEY (right_task_id)
+		REFERENCES @extschema@.tasks (task_id),
+	CONSTRAINT comparisons_worker_fkey FOREIGN KEY (worker_id)
+		REFERENCES @extschema@.workers (worker_id),
+	CONSTRAINT comparisons_assignment_fkey FOREIGN KEY (assignment_id)
+		REFERENCES @extschema@.assignments (assignment_id),
+	CONSTRAINT comparisons_winner_check CHECK (winner IN ('left', 'right', 'tie')),
+	CONSTRAINT comparisons_distinct_check CHECK (left_task_id <> right_task_id),
+	CONSTRAINT comparisons_time_spent_check CHECK (time_spent >= '0'::interval),
+	CONSTRAINT comparisons_guidelines_version_check CHECK (guidelines_version >= 1)
+);
+CREATE INDEX comparisons_left_idx ON @extschema@.comparisons (left_task_id);
+CREATE INDEX comparisons_right_idx ON @extschema@.comparisons (right_task_id);
+CREATE INDEX comparisons_worker_idx ON @extschema@.comparisons (worker_id);
+COMMENT ON TABLE @extschema@.comparisons IS
+	'one answer of a side-by-side project: which of two tasks (items) won, or a tie';
+
+-- The live state, maintained by the triggers (30_live_state.sql).
+CREATE TABLE @extschema@.task_state (
+	task_id				bigint NOT NULL,
+	project_id			bigint NOT NULL,
+	n_judgments			integer NOT NULL DEFAULT 0,
+	n_counted			integer NOT NULL DEFAULT 0,
+	posterior			@extschema@.label_dist,
+	label				text,
+	confidence			double precision,
+	status				text NOT NULL DEFAULT 'open',
+	golden				boolean NOT NULL DEFAULT false,
+	completed_at		timestamptz,
+	CONSTRAINT task_state_pkey PRIMARY KEY (task_id),
+	CONSTRAINT task_state_task_fkey FOREIGN KEY (task_id)
+		REFERENCES @extschema@.tasks (task_id) ON DELETE CASCADE,
+	CONSTRAINT task_state_project_fkey FOREIGN KEY (project_id)
+		REFERENCES @extschema@.projects (project_id),
+	CONSTRAINT task_state_counts_check CHECK (n_counted >= 0 AND n_counted <= n_judgments),
+	CONSTRAINT task_state_status_check CHECK (status IN ('open', 'complete', 'closed')),
+	CONSTRAINT task_state_posterior_check
+		CHECK ((posterior IS NULL) = (n_counted = 0) AND (posterior IS NULL) = (label IS NULL)
+			   AND (label IS NULL) = (confidence IS NULL)),
+	CONSTRAINT task_state_completed_at_check CHECK ((status = 'complete') = (completed_at IS NOT NULL))
+) WITH (fillfactor = 80);
+CREATE INDEX task_state_project_idx ON @extschema@.task_state (project_id);
+COMMENT ON TABLE @extschema@.task_state IS
+	'live state of every task: judgments, posterior, current label and confidence, status (kept by triggers)';
+COMMENT ON COLUMN @extschema@.task_state.n_counted IS
+	'judgments that count: those of workers not banned';
+COMMENT ON COLUMN @extschema@.task_state.posterior IS
+	'one-coin posterior over the project''s labels given the counted judgments and current worker skills';
+COMMENT ON COLUMN @extschema@.task_state.completed_at IS
+	'time of the last counted judgment when the task is complete';
+
+CREATE TABLE @extschema@.worker_state (
+	project_id			bigint NOT NULL,
+	worker_id			bigint NOT NULL,
+	n_judgments			bigint NOT NULL DEFAULT 0,
+	golden_answered		bigint NOT NULL DEFAULT 0,
+	golden_correct		bigint NOT NULL DEFAULT 0,
+	golden_lower		double precision,
+	golden_upper		double precision,
+	model_judgments		bigint NOT NULL DEFAULT 0,
+	model_correct		double precision NOT NULL DEFAULT 0,
+	skill				double precision,
+	timed_judgments		bigint NOT NULL DEFAULT 0,
+	median_seconds		double precision,
+	last_judgment_at	timestamptz,
+	agreement			double precision,
+	agreement_judgments	bigint NOT NULL DEFAULT 0,
+	agreement_at		timestamptz,
+	status				text NOT NULL DEFAULT 'active',
+	status_changed_at	timestamptz,
+	CONSTRAINT worker_state_pkey PRIMARY KEY (project_id, worker_id),
+	CONSTRAINT worker_state_project_fkey FOREIGN KEY (project_id)
+		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE,
+	CONSTRAINT worker_state_worker_fkey FOREIGN KEY (worker_id)
+		REFERENCES @extschema@.workers (worker_id) ON DELETE CASCADE,
+	CONSTRAINT worker_state_golden_check
+		CHECK (golden_correct >= 0 AND golden_correct <= golden_answered),
+	CONSTRAINT worker_state_skill_check CHECK (skill > 0 AND skill < 1),
+	CONSTRAINT worker_state_status_check CHECK (status IN ('active', 'flagged', 'banned'))
+) WITH (fillfactor = 80);
+CREATE INDEX worker_state_worker_idx ON @extschema@.worker_state (worker_id);
+COMMENT ON TABLE @extschema@.worker_state IS
+	'live state of every worker in every project: golden record, skill, time, agreement, status (kept by triggers)';
+COMMENT ON COLUMN @extschema@.worker_state.golden_lower IS
+	'lower bound of the 95% equal-tailed credible interval of golden accuracy';
+COMMENT ON COLUMN @extschema@.worker_state.model_correct IS
+	'expected correct answers under the latest refresh() fit, on the model_judgments non-golden judgments it saw';
+COMMENT ON COLUMN @extschema@.worker_state.skill IS
+	'posterior mean accuracy from the project prior, golden answers and the latest fit: the weight of the worker''s votes';
+COMMENT ON COLUMN @extschema@.worker_state.agreement IS
+	'leave-one-out agreement with the live posteriors, as of agreement_at (the worker''s last judgment, or rebuild/refresh)';
+COMMENT ON COLUMN @extschema@.worker_state.status IS
+	'active, flagged (for review) or banned in this project (banned judgments stop counting)';
+
+-- Quality control: rules as rows, and every decision with its evidence.
+CREATE TABLE @extschema@.qc_rules (
+	rule_id				bigint GENERATED BY DEFAULT AS IDENTITY,
+	project_id			bigint,
+	name				text NOT NULL,
+	metric				text NOT NULL,
+	threshold			double precision NOT NULL,
+	min_count			integer NOT NULL DEFAULT 1,
+	action				text NOT NULL,
+	worker_kinds		text[],
+	enabled				boolean NOT NULL DEFAULT true,
+	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CONSTRAINT qc_rules_pkey PRIMARY KEY (rule_id),
+	CONSTRAINT qc_rules_project_fkey FOREIGN KEY (project_id)
+		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE,
+	CONSTRAINT qc_rules_metric_check
+		CHECK (metric IN ('golden_lower_bound', 'median_seconds', 'agreement')),
+	CONSTRAINT qc_rules_action_check CHECK (action IN ('flag', 'ban')),
+	CONSTRAINT qc_rules_agreement_flag_check CHECK (metric <> 'agreement' OR action = 'flag'),
+	CONSTRAINT qc_rules_threshold_check
+		CHECK (threshold >= 0 AND threshold < 'infinity'
+			   AND (metric = 'median_seconds' OR threshold <= 1)),
+	CONSTRAINT qc_rules_min_count_check CHECK (min_count >= 1),
+	CONSTRAINT qc_rules_worker_kinds_check
+		CHECK (worker_kinds IS NULL OR worker_kinds <@ ARRAY['human', 'expert', 'model'])
+);
+COMMENT ON TABLE @extschema@.qc_rules IS
+	'quality-control rules: when metric < threshold after min_count observations, flag or ban (project NULL: every project)';
+
+CREATE TABLE @extschema@.qc_events (
+	event_id			bigint GENERATED BY DEFAULT AS IDENTITY,
+	project_id			bigint,
+	worker_id			bigint NOT NULL,
+	rule_id				bigint,
+	action				text NOT NULL,
+	metric				text,
+	value				double precision,
+	threshold			double precision,
+	evidence			jsonb NOT NULL DEFAULT '{}',
+	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	created_by			text NOT NULL DEFAULT CURRENT_USER,
+	CONSTRAINT qc_events_pkey PRIMARY KEY (event_id),
+	CONSTRAINT qc_events_project_fkey FOREIGN KEY (project_id)
+		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE,
+	CONSTRAINT qc_events_worker_fkey FOREIGN KEY (worker_id)
+		REFERENCES @extschema@.workers (worker_id) ON DELETE CASCADE,
+	CONSTRAINT qc_events_rule_fkey FOREIGN KEY (rule_id)
+		REFERENCES @extschema@.qc_rules (rule_id) ON DELETE SET NULL,
+	CONSTRAINT qc_events_action_check CHECK (action IN ('flag', 'ban', 'unban', 'unflag'))
+);
+CREATE INDEX qc_events_worker_idx ON @extschema@.qc_events (worker_id, created_at);
+COMMENT ON TABLE @extschema@.qc_events IS
+	'every ban, flag and lifting of one, with the rule (NULL: by hand) and the evidence';
+
+-- The batch model of each project, as stored by refresh(project).
+CREATE TABLE @extschema@.refresh_runs (
+	run_id				bigint GENERATED BY DEFAULT AS IDENTITY,
+	project_id			bigint NOT NULL,
+	method				text NOT NULL,
+	started_at			timestamptz NOT NULL,
+	finished_at			timestamptz NOT NULL,
+	n_tasks				bigint NOT NULL,
+	n_workers			bigint NOT NULL,
+	n_judgments			bigint NOT NULL,
+	golden_tasks		bigint NOT NULL,
+	golden_accuracy		double precision,
+	details				jsonb NOT NULL DEFAULT '{}',
+	CONSTRAINT refresh_runs_pkey PRIMARY KEY (run_id),
+	CONSTRAINT refresh_runs_project_fkey FOREIGN KEY (project_id)
+		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE
+);
+CREATE INDEX refresh_runs_project_idx ON @extschema@.refresh_runs (project_id, run_id);
+COMMENT ON TABLE @extschema@.refresh_runs IS
+	'one row per refresh(project): method, sizes, accuracy of the fit on golden tasks';
+
+CREATE TABLE @extschema@.refresh_labels (
+	task_id				bigint NOT NULL,
+	project_id			bigint NOT NULL,
+	run_id				bigint NOT NULL,
+	label				text NOT NULL,
+	confidence			double precision NOT NULL,
+	posterior			@extschema@.label_dist NOT NULL,
+	CONSTRAINT refresh_labels_pkey PRIMARY KEY (task_id),
+	CONSTRAINT refresh_labels_task_fkey FOREIGN KEY (task_id)
+		REFERENCES @extschema@.tasks (task_id) ON DELETE CASCADE,
+	CONSTRAINT refresh_labels_run_fkey FOREIGN KEY (run_id)
+		REFERENCES @extschema@.refresh_runs (run_id) ON DELETE CASCADE
+);
+CREATE INDEX refresh_labels_project_idx ON @extschema@.refresh_labels (project_id);
+COMMENT ON TABLE @extschema@.refresh_labels IS
+	'label, confidence and posterior of every task from the latest refresh() of its project';
+
+CREATE TABLE @extschema@.refresh_workers (
+	project_id			bigint NOT NULL,
+	worker_id			bigint NOT NULL,
+	run_id				bigint NOT NULL,
+	n_judgments			bigint NOT NULL,
+	expected_correct	double precision NOT NULL,
+	skill				double precision,
+	details				jsonb NOT NULL DEFAULT '{}',
+	CONSTRAINT refresh_workers_pkey PRIMARY KEY (project_id, worker_id),
+	CONSTRAINT refresh_workers_worker_fkey FOREIGN KEY (worker_id)
+		REFERENCES @extschema@.workers (worker_id) ON DELETE CASCADE,
+	CONSTRAINT refresh_workers_run_fkey FOREIGN KEY (run_id)
+		REFERENCES @extschema@.refresh_runs (run_id) ON DELETE CASCADE,
+	CONSTRAINT refresh_workers_counts_check
+		CHECK (expected_correct >= 0 AND expected_correct <= n_judgments + 1e-9)
+);
+COMMENT ON TABLE @extschema@.refresh_workers IS
+	'per worker of the latest refresh() of a project: non-golden judgments fitted, expected correct, skill';
 
 -- pg_dump keeps the rows of these tables and the state of their sequences
 -- (one call per statement: each call updates the same pg_extension row)
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.projects', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.project_guidelines', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.workers', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.tasks', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.golden_labels', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.assignments', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.judgments', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.comparisons', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.task_state', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.worker_state', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.qc_rules', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.qc_events', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.refresh_runs', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.refresh_labels', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.refresh_workers', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.projects_project_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.workers_worker_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.tasks_task_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.assignments_assignment_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.judgments_judgment_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.comparisons_comparison_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.qc_rules_rule_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.qc_events_event_id_seq', '');
+SELECT pg_catalog.pg_extension_config_dump('@extschema@.refresh_runs_run_id_seq', '');
