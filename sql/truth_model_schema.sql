@@ -4,17 +4,21 @@
 -- its own, keyed by external ids, so other tests' rows do not matter.
 SET extra_float_digits = 0;
 
-INSERT INTO labeling.projects (name) VALUES ('truth-p1'), ('truth-p2');
+INSERT INTO labeling.projects (name, labels) VALUES ('truth-p1', '{x,y}'), ('truth-p2', '{x,y}');
 INSERT INTO labeling.workers (external_id) SELECT 'truth-w' || w FROM generate_series(1, 5) w;
 INSERT INTO labeling.tasks (project_id, external_id)
 SELECT p.project_id, t::text FROM labeling.projects p, generate_series(1, 30) t
 WHERE p.name LIKE 'truth-p%';
 CREATE TEMP VIEW ts_tasks AS
-SELECT t.task_id, t.project_id, p.name AS project, t.external_id::int AS n,
-	   (ARRAY['x', 'y'])[1 + t.external_id::int % 2] AS truth
-FROM labeling.tasks t JOIN labeling.projects p USING (project_id) WHERE p.name LIKE 'truth-p%';
+SELECT task_id, project_id, project, n, (ARRAY['x', 'y'])[1 + n % 2] AS truth
+FROM (SELECT t.task_id, t.project_id, p.name AS project,
+			 CASE WHEN t.external_id ~ '^[0-9]+$' THEN t.external_id::int END AS n
+	  FROM labeling.tasks t JOIN labeling.projects p USING (project_id)
+	  WHERE p.name LIKE 'truth-p%') s
+WHERE n IS NOT NULL;
 CREATE TEMP VIEW ts_workers AS
-SELECT worker_id, substr(external_id, 8)::int AS n FROM labeling.workers WHERE external_id LIKE 'truth-w%';
+SELECT worker_id, n FROM (SELECT worker_id, CASE WHEN external_id ~ '^truth-w[0-9]+$'
+	THEN substr(external_id, 8)::int END AS n FROM labeling.workers) s WHERE n IS NOT NULL;
 -- workers 1-3 are right 80% of the time, 4-5 answer at random
 INSERT INTO labeling.judgments (task_id, worker_id, label)
 SELECT t.task_id, w.worker_id,
@@ -53,6 +57,11 @@ SELECT w.n AS worker, round(x.skill::numeric, 2) AS skill
 FROM ts_projects p, labeling.truth_workers(labeling.fit_truth_model('glad', p.project_id), NULL::bigint) x
 JOIN ts_workers w ON w.worker_id = x.worker
 WHERE p.name = 'truth-p1' ORDER BY w.n;
+-- a banned worker's judgments stop counting
+UPDATE labeling.workers SET status = 'banned' WHERE external_id = 'truth-w4';
+SELECT d.workers AS workers_left, d.judgments
+FROM ts_projects p, labeling.truth_diagnostics(labeling.fit_truth_model('dawid_skene', p.project_id)) d
+WHERE p.name = 'truth-p1';
 -- bad calls
 SELECT * FROM labeling.infer_labels('magic');
 SELECT * FROM labeling.infer_labels('wawa', use_gold => true);

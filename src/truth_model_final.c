@@ -66,33 +66,33 @@ truth_final(FunctionCallInfo fcinfo, TruthMethod method, const char *caller)
 }
 
 /* Final function of dawid_skene_agg */
-FUNCTION_PREFIX PG_FUNCTION_INFO_V1(dawid_skene_finalfn);
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_dawid_skene_finalfn);
 Datum
-dawid_skene_finalfn(PG_FUNCTION_ARGS)
+truth_dawid_skene_finalfn(PG_FUNCTION_ARGS)
 {
-	return truth_final(fcinfo, TRUTH_DAWID_SKENE, "dawid_skene_finalfn");
+	return truth_final(fcinfo, TRUTH_DAWID_SKENE, "truth_dawid_skene_finalfn");
 }
 
 /* Final function of one_coin_agg */
-FUNCTION_PREFIX PG_FUNCTION_INFO_V1(one_coin_finalfn);
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_one_coin_finalfn);
 Datum
-one_coin_finalfn(PG_FUNCTION_ARGS)
+truth_one_coin_finalfn(PG_FUNCTION_ARGS)
 {
-	return truth_final(fcinfo, TRUTH_ONE_COIN, "one_coin_finalfn");
+	return truth_final(fcinfo, TRUTH_ONE_COIN, "truth_one_coin_finalfn");
 }
 
 /* Final function of glad_agg */
-FUNCTION_PREFIX PG_FUNCTION_INFO_V1(glad_finalfn);
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_glad_finalfn);
 Datum
-glad_finalfn(PG_FUNCTION_ARGS)
+truth_glad_finalfn(PG_FUNCTION_ARGS)
 {
-	return truth_final(fcinfo, TRUTH_GLAD, "glad_finalfn");
+	return truth_final(fcinfo, TRUTH_GLAD, "truth_glad_finalfn");
 }
 
 /* Final function of wawa_agg */
-FUNCTION_PREFIX PG_FUNCTION_INFO_V1(wawa_finalfn);
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_wawa_finalfn);
 Datum
-wawa_finalfn(PG_FUNCTION_ARGS)
+truth_wawa_finalfn(PG_FUNCTION_ARGS)
 {
-	return truth_final(fcinfo, TRUTH_WAWA, "wawa_finalfn");
+	return truth_final(fcinfo, TRUTH_WAWA, "truth_wawa_finalfn");
 }

@@ -131,27 +131,27 @@ COMMENT ON FUNCTION @extschema@.truth_deserialize(bytea, internal) IS 'aggregate
 
 -- final functions: STABLE because unset options follow the labeling.* settings;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.dawid_skene_finalfn(internal) RETURNS @extschema@.truth_model
-	AS 'MODULE_PATHNAME', 'dawid_skene_finalfn'
+CREATE FUNCTION @extschema@.truth_dawid_skene_finalfn(internal) RETURNS @extschema@.truth_model
+	AS 'MODULE_PATHNAME', 'truth_dawid_skene_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.dawid_skene_finalfn(internal) IS 'aggregate final function';
-CREATE FUNCTION @extschema@.one_coin_finalfn(internal) RETURNS @extschema@.truth_model
-	AS 'MODULE_PATHNAME', 'one_coin_finalfn'
+COMMENT ON FUNCTION @extschema@.truth_dawid_skene_finalfn(internal) IS 'aggregate final function';
+CREATE FUNCTION @extschema@.truth_one_coin_finalfn(internal) RETURNS @extschema@.truth_model
+	AS 'MODULE_PATHNAME', 'truth_one_coin_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.one_coin_finalfn(internal) IS 'aggregate final function';
-CREATE FUNCTION @extschema@.glad_finalfn(internal) RETURNS @extschema@.truth_model
-	AS 'MODULE_PATHNAME', 'glad_finalfn'
+COMMENT ON FUNCTION @extschema@.truth_one_coin_finalfn(internal) IS 'aggregate final function';
+CREATE FUNCTION @extschema@.truth_glad_finalfn(internal) RETURNS @extschema@.truth_model
+	AS 'MODULE_PATHNAME', 'truth_glad_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.glad_finalfn(internal) IS 'aggregate final function';
-CREATE FUNCTION @extschema@.wawa_finalfn(internal) RETURNS @extschema@.truth_model
-	AS 'MODULE_PATHNAME', 'wawa_finalfn'
+COMMENT ON FUNCTION @extschema@.truth_glad_finalfn(internal) IS 'aggregate final function';
+CREATE FUNCTION @extschema@.truth_wawa_finalfn(internal) RETURNS @extschema@.truth_model
+	AS 'MODULE_PATHNAME', 'truth_wawa_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.wawa_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION @extschema@.truth_wawa_finalfn(internal) IS 'aggregate final function';
 
 -- dawid_skene_agg
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -160,7 +160,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, bigint, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker bigint, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -169,7 +169,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, bigint, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -178,7 +178,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, bigint, text, text, @ex
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -187,7 +187,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker text, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -196,7 +196,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, text, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker text, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -205,7 +205,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, text, text, text, @extsch
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -214,7 +214,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker text, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -223,7 +223,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, text, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker text, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -232,7 +232,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, text, text, text, @exts
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -241,7 +241,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker bigint, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -250,7 +250,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.dawid_skene_finalfn,
+	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -261,7 +261,7 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text, text, @exts
 -- one_coin_agg
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -270,7 +270,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, bigint, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker bigint, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -279,7 +279,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, bigint, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -288,7 +288,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, bigint, text, text, @extsc
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -297,7 +297,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker text, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -306,7 +306,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, text, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker text, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -315,7 +315,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, text, text, text, @extschema
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -324,7 +324,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker text, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -333,7 +333,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, text, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker text, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -342,7 +342,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, text, text, text, @extsche
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -351,7 +351,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker bigint, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -360,7 +360,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.one_coin_finalfn,
+	FINALFUNC = @extschema@.truth_one_coin_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -371,7 +371,7 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text, text, @extsche
 -- glad_agg
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -380,7 +380,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, bigint, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker bigint, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -389,7 +389,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, bigint, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -398,7 +398,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, bigint, text, text, @extschema
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -407,7 +407,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker text, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -416,7 +416,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, text, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker text, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -425,7 +425,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, text, text, text, @extschema@.tr
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -434,7 +434,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker text, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -443,7 +443,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, text, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker text, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -452,7 +452,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, text, text, text, @extschema@.
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -461,7 +461,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker bigint, label text, gold_label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -470,7 +470,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.glad_finalfn,
+	FINALFUNC = @extschema@.truth_glad_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -481,7 +481,7 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text, text, @extschema@.
 -- wawa_agg
 CREATE AGGREGATE @extschema@.wawa_agg(task bigint, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.wawa_finalfn,
+	FINALFUNC = @extschema@.truth_wawa_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -490,7 +490,7 @@ COMMENT ON AGGREGATE @extschema@.wawa_agg(bigint, bigint, text) IS
 	'Wawa: majority vote weighted by each worker''s agreement with the majority';
 CREATE AGGREGATE @extschema@.wawa_agg(task text, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.wawa_finalfn,
+	FINALFUNC = @extschema@.truth_wawa_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -499,7 +499,7 @@ COMMENT ON AGGREGATE @extschema@.wawa_agg(text, text, text) IS
 	'Wawa: majority vote weighted by each worker''s agreement with the majority';
 CREATE AGGREGATE @extschema@.wawa_agg(task bigint, worker text, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.wawa_finalfn,
+	FINALFUNC = @extschema@.truth_wawa_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE
@@ -508,7 +508,7 @@ COMMENT ON AGGREGATE @extschema@.wawa_agg(bigint, text, text) IS
 	'Wawa: majority vote weighted by each worker''s agreement with the majority';
 CREATE AGGREGATE @extschema@.wawa_agg(task text, worker bigint, label text) (
 	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.wawa_finalfn,
+	FINALFUNC = @extschema@.truth_wawa_finalfn,
 	COMBINEFUNC = @extschema@.truth_combine,
 	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
 	PARALLEL = SAFE

@@ -4,6 +4,9 @@
 --   SELECT * FROM labeling.infer_labels();                       -- Dawid-Skene
 --   SELECT * FROM labeling.infer_labels('glad', project_id => 3);
 --   SELECT labeling.fit_truth_model('dawid_skene', use_gold => true);
+--
+-- Judgments of banned workers (workers.status, or worker_state.status in
+-- the task's project) are left out, as everywhere in the pipeline.
 -- ---------------------------------------------------------------------------
 
 -- not STRICT: NULL project_id means every project, NULL options the defaults
@@ -35,8 +38,13 @@ BEGIN
 		SELECT @extschema@.wawa_agg(j.task_id, j.worker_id, j.label) INTO m
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
-		WHERE fit_truth_model.project_id IS NULL
-		   OR t.project_id OPERATOR(pg_catalog.=) fit_truth_model.project_id;
+		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
+		LEFT JOIN @extschema@.worker_state ws
+			ON ws.project_id OPERATOR(pg_catalog.=) t.project_id
+		   AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
+		WHERE (fit_truth_model.project_id IS NULL
+			   OR t.project_id OPERATOR(pg_catalog.=) fit_truth_model.project_id)
+		  AND NOT @extschema@.live_worker_banned(ws.status, w.status);
 		RETURN m;
 	END IF;
 
@@ -45,8 +53,13 @@ BEGIN
 			CASE WHEN $1 THEN g.label END, $2)
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
+		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
+		LEFT JOIN @extschema@.worker_state ws
+			ON ws.project_id OPERATOR(pg_catalog.=) t.project_id
+		   AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id OPERATOR(pg_catalog.=) j.task_id
-		WHERE $3 IS NULL OR t.project_id OPERATOR(pg_catalog.=) $3$q$,
+		WHERE ($3 IS NULL OR t.project_id OPERATOR(pg_catalog.=) $3)
+		  AND NOT @extschema@.live_worker_banned(ws.status, w.status)$q$,
 		method || '_agg')
 	INTO m
 	USING coalesce(use_gold, false), options, project_id;
@@ -54,7 +67,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@.fit_truth_model(text, bigint, boolean, @extschema@.truth_options) IS
-	'fit a truth-inference model (dawid_skene, one_coin, glad or wawa) on labeling.judgments, optionally one project and with golden_labels';
+	'fit a truth-inference model (dawid_skene, one_coin, glad or wawa) on labeling.judgments of workers not banned, optionally one project and with golden_labels';
 
 -- not STRICT: the same defaults as fit_truth_model
 CREATE FUNCTION @extschema@.infer_labels(
