@@ -11,17 +11,14 @@ SELECT i / 4 AS task, (i * 7919) % 37 AS worker,
 FROM generate_series(1, 120000) i;
 ANALYZE tp_judgments;
 
+-- the plan of a query as JSON text: parallel when it has a Gather above a
+-- partial aggregation
 CREATE FUNCTION tp_plan_is_parallel(q text) RETURNS boolean LANGUAGE plpgsql AS $$
 DECLARE
-	line text;
-	partial boolean := false;
-	gather boolean := false;
+	p json;
 BEGIN
-	FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP
-		partial := partial OR line LIKE '%Partial%Aggregate%';
-		gather := gather OR line LIKE '%Gather%';
-	END LOOP;
-	RETURN partial AND gather;
+	EXECUTE 'EXPLAIN (COSTS OFF, FORMAT JSON) ' || q INTO p;
+	RETURN p::text LIKE '%"Node Type": "Gather%' AND p::text LIKE '%"Partial Mode": "Partial"%';
 END
 $$;
 

@@ -562,7 +562,6 @@ em_fit(const TruthData *d, const TruthSettings *s, bool one_coin)
 	EmWork		w;
 	TruthFit   *fit;
 	int32		K = d->nclasses;
-	double		prev = 0.0;
 	int32		it;
 
 	if (K == 1)
@@ -636,23 +635,14 @@ em_fit(const TruthData *d, const TruthSettings *s, bool one_coin)
 	{
 		for (it = 1; it <= s->max_iterations; it++)
 		{
-			double		obj;
-
 			CHECK_FOR_INTERRUPTS();
 			update_priors(&w);
 			if (one_coin)
 				one_coin_mstep(&w);
 			else
 				ds_mstep(&w);
-			obj = estep(&w) / (double) d->n;
-			fit->history[it - 1] = obj;
-			fit->iterations = it;
-			if (it > 1 && fabs(obj - prev) <= s->tolerance)
-			{
-				fit->converged = true;
+			if (truth_fit_record(fit, it, estep(&w) / (double) d->n, s->tolerance))
 				break;
-			}
-			prev = obj;
 		}
 	}
 

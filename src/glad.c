@@ -366,33 +366,7 @@ glad_sweep(GladWork *w, int iters)
 	}
 }
 
-/* Crowd-Kit's Q: expected complete-data log-likelihood plus log priors. */
-static double
-glad_q(GladWork *w)
-{
-	const TruthData *d = w->d;
-	double		Q = 0.0;
-	int32		t;
-	int32		i;
-
-	for (t = 0; t < d->ntasks; t++)
-	{
-		int64		r;
-
-		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
-		{
-			double		x = w->alpha[d->pair_worker[d->row_pair[r]]] * w->expb[t];
-
-			Q += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
-		}
-	}
-	for (i = 0; i < d->nworkers; i++)
-		Q += log_normal_prior(w->alpha[i]);
-	for (t = 0; t < d->ntasks; t++)
-		Q += log_normal_prior(w->beta[t]);
-	return Q;
-}
-
+/* Log N(1, 1) priors of every alpha and beta. */
 static double
 glad_log_prior(GladWork *w)
 {
@@ -405,6 +379,28 @@ glad_log_prior(GladWork *w)
 	for (i = 0; i < d->ntasks; i++)
 		lp += log_normal_prior(w->beta[i]);
 	return lp;
+}
+
+/* Crowd-Kit's Q: expected complete-data log-likelihood plus log priors. */
+static double
+glad_q(GladWork *w)
+{
+	const TruthData *d = w->d;
+	double		Q = 0.0;
+	int32		t;
+
+	for (t = 0; t < d->ntasks; t++)
+	{
+		int64		r;
+
+		for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+		{
+			double		x = w->alpha[d->pair_worker[d->row_pair[r]]] * w->expb[t];
+
+			Q += w->A[r] * -softplus(-x) + (1.0 - w->A[r]) * (-softplus(x) - w->lK1);
+		}
+	}
+	return Q + glad_log_prior(w);
 }
 
 /* Rows grouped by worker (for the alpha updates), and the task of each row. */
@@ -592,7 +588,6 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 	}
 	else
 	{
-		double		prev = 0.0;
 		bool		warm_q = false;
 
 		/* start: E-step at the initial parameters, or a warm start */
@@ -603,20 +598,12 @@ glad_fit(const TruthData *d, const TruthSettings *s)
 		fit->warm_started = warm_q || (s->warm_start && s->warm_start->method == TRUTH_GLAD);
 		for (it = 1; it <= s->max_iterations; it++)
 		{
-			double		obj;
-
 			CHECK_FOR_INTERRUPTS();
 			glad_row_posteriors(&w);
 			glad_sweep(&w, GLAD_NEWTON_ITERS);
-			obj = (glad_estep(&w) + glad_log_prior(&w)) / (double) d->n;
-			fit->history[it - 1] = obj;
-			fit->iterations = it;
-			if (it > 1 && fabs(obj - prev) <= s->tolerance)
-			{
-				fit->converged = true;
+			if (truth_fit_record(fit, it, (glad_estep(&w) + glad_log_prior(&w)) / (double) d->n,
+								 s->tolerance))
 				break;
-			}
-			prev = obj;
 		}
 	}
 

@@ -17,6 +17,8 @@
  *	    truth_model_readers.c	set-returning and scalar readers
  *	    dawid_skene.c			Dawid-Skene and one-coin EM
  *	    glad.c					GLAD EM
+ *	    glad_cg.c				scipy's conjugate gradient (GLAD under
+ *	    						crowdkit_compat)
  *	    wawa.c					worker agreement with the majority
  *
  * IDENTIFICATION
@@ -247,60 +249,61 @@ typedef struct TruthModel
 
 #define TRUTH_MODEL_HDRSZ	MAXALIGN(sizeof(TruthModel))
 
-/* Typed pointers into a model's sections (NULL when absent). */
+#define TRUTH_IS_DS(m)		((m)->method == TRUTH_DAWID_SKENE)
+#define TRUTH_IS_GLAD(m)	((m)->method == TRUTH_GLAD)
+
+/*
+ * The sections of a model, in layout order: X(field, element type, element
+ * count, present), with m the header.  Doubles first, then int64, int32 and
+ * bytes, so no section needs padding.
+ */
+#define TRUTH_MODEL_SECTIONS(X, m) \
+	X(priors, double, (Size) (m)->nclasses, true) \
+	X(history, double, (Size) (m)->nhistory, true) \
+	X(post, double, (Size) (m)->ntasks * (m)->nclasses, true) \
+	X(task_beta, double, (Size) (m)->ntasks, TRUTH_IS_GLAD(m)) \
+	X(worker_skill, double, (Size) (m)->nworkers, true) \
+	X(worker_alpha, double, (Size) (m)->nworkers, TRUTH_IS_GLAD(m)) \
+	X(pair_e, double, (Size) (m)->npairs * (m)->nclasses, TRUTH_IS_DS(m)) \
+	X(worker_rest, double, (Size) (m)->nworkers * (m)->nclasses, TRUTH_IS_DS(m)) \
+	X(pooled_e, double, (Size) (m)->nclasses * (m)->nclasses, TRUTH_IS_DS(m)) \
+	X(task_int, int64, (Size) (m)->ntasks, (m)->task_kind == KEY_INT8) \
+	X(worker_int, int64, (Size) (m)->nworkers, (m)->worker_kind == KEY_INT8) \
+	X(task_n, int32, (Size) (m)->ntasks, true) \
+	X(task_gold, int32, (Size) (m)->ntasks, true) \
+	X(worker_n, int32, (Size) (m)->nworkers, true) \
+	X(worker_pair_start, int32, (Size) (m)->nworkers + 1, TRUTH_IS_DS(m)) \
+	X(pair_class, int32, (Size) (m)->npairs, TRUTH_IS_DS(m)) \
+	X(task_off, int32, (Size) (m)->ntasks + 1, (m)->task_kind == KEY_TEXT) \
+	X(worker_off, int32, (Size) (m)->nworkers + 1, (m)->worker_kind == KEY_TEXT) \
+	X(label_off, int32, (Size) (m)->nclasses + 1, true) \
+	X(task_str, char, (Size) (m)->task_key_bytes, (m)->task_kind == KEY_TEXT) \
+	X(worker_str, char, (Size) (m)->worker_key_bytes, (m)->worker_kind == KEY_TEXT) \
+	X(label_str, char, (Size) (m)->label_bytes, true)
+
+#define TRUTH_VIEW_FIELD(field, type, count, present)	type *field;
+
+/*
+ * Typed pointers into a model's sections (NULL when absent).  Text keys and
+ * labels are *_off (n + 1 offsets) into *_str.
+ */
 typedef struct TruthModelView
 {
 	const TruthModel *m;
-	double	   *priors;
-	double	   *history;
-	double	   *post;
-	double	   *task_beta;
-	double	   *worker_skill;
-	double	   *worker_alpha;
-	double	   *pair_e;
-	double	   *worker_rest;
-	double	   *pooled_e;
-	int64	   *task_int;
-	int64	   *worker_int;
-	int32	   *task_n;
-	int32	   *task_gold;
-	int32	   *worker_n;
-	int32	   *worker_pair_start;
-	int32	   *pair_class;
-	int32	   *task_off;		/* text keys: ntasks + 1 offsets */
-	int32	   *worker_off;
-	int32	   *label_off;		/* nclasses + 1 offsets */
-	char	   *task_str;
-	char	   *worker_str;
-	char	   *label_str;
+	TRUTH_MODEL_SECTIONS(TRUTH_VIEW_FIELD, unused)
 } TruthModelView;
 
-/* A model being assembled from text or binary input (arrays in layout order). */
+/*
+ * A model being assembled from text or binary input: the header (counts),
+ * every section as a separate array, and the string sections' buffers.
+ */
 typedef struct TruthModelParts
 {
-	TruthModel	hdr;			/* counts and scalars */
-	double	   *priors;
-	double	   *history;
-	double	   *post;
-	double	   *task_beta;
-	double	   *worker_skill;
-	double	   *worker_alpha;
-	double	   *pair_e;
-	double	   *worker_rest;
-	double	   *pooled_e;
-	int64	   *task_int;
-	int64	   *worker_int;
-	int32	   *task_n;
-	int32	   *task_gold;
-	int32	   *worker_n;
-	int32	   *worker_pair_start;
-	int32	   *pair_class;
-	int32	   *task_off;
-	int32	   *worker_off;
-	int32	   *label_off;
-	StringInfoData task_str;
-	StringInfoData worker_str;
-	StringInfoData label_str;
+	TruthModel	hdr;
+	TruthModelView a;
+	StringInfoData task_buf;
+	StringInfoData worker_buf;
+	StringInfoData label_buf;
 } TruthModelParts;
 
 #define DatumGetTruthModelP(X)		((TruthModel *) PG_DETOAST_DATUM(X))
@@ -325,6 +328,7 @@ extern void truth_init_majority(const TruthData *d, double *q);
 extern bool truth_init_warm_start(const TruthData *d, const TruthModel *warm, double *q);
 extern void truth_apply_gold(const TruthData *d, double *q);
 extern int32 truth_argmax(const double *p, int32 k);
+extern bool truth_fit_record(TruthFit *fit, int32 iteration, double objective, double tolerance);
 
 /* dawid_skene.c */
 extern TruthFit *dawid_skene_fit(const TruthData *d, const TruthSettings *s);
@@ -335,6 +339,10 @@ extern TruthFit *glad_fit(const TruthData *d, const TruthSettings *s);
 
 /* wawa.c */
 extern TruthFit *wawa_fit(const TruthData *d, const TruthSettings *s);
+
+/* truth_model_text.c */
+extern void truth_append_double(StringInfo buf, double v);
+extern void truth_append_json_string(StringInfo buf, const char *s, int len);
 
 /* truth_model_type.c */
 extern Size truth_model_view(const TruthModel *m, TruthModelView *v);

@@ -299,10 +299,7 @@ truth_state_take_options(TruthState *s, Datum d, bool isnull)
 	s->options_mode = TRUTH_OPTIONS_GIVEN;
 }
 
-/*
- * Aggregate transition function of all truth-inference aggregates:
- * (task, worker, label [, gold_label [, options]]).
- */
+/* Aggregate transition function of every truth-inference aggregate */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_transfn);
 Datum
 truth_transfn(PG_FUNCTION_ARGS)

@@ -20,6 +20,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
@@ -467,6 +469,21 @@ truth_argmax(const double *p, int32 k)
 		if (p[c] > p[best])
 			best = c;
 	return best;
+}
+
+/*
+ * Record the objective after an iteration; returns whether the fit has
+ * converged: the objective moved by at most the tolerance since the
+ * previous iteration.
+ */
+bool
+truth_fit_record(TruthFit *fit, int32 iteration, double objective, double tolerance)
+{
+	fit->history[iteration - 1] = objective;
+	fit->iterations = iteration;
+	if (iteration > 1 && fabs(objective - fit->history[iteration - 2]) <= tolerance)
+		fit->converged = true;
+	return fit->converged;
 }
 
 /* q = vote shares of every task (every row counts, duplicates included). */

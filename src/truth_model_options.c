@@ -294,10 +294,7 @@ truth_settings_resolve(const TruthState *state, TruthMethod method, TruthSetting
 	}
 }
 
-/*
- * labeling.truth_options(max_iterations, tolerance, smoothing, warm_start,
- * crowdkit_compat): build and validate an options value
- */
+/* labeling.truth_options(...): an options value, checked */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_options_make);
 Datum
 truth_options_make(PG_FUNCTION_ARGS)

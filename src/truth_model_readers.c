@@ -23,12 +23,10 @@
 
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
-#include "utils/json.h"
 #include "utils/jsonb.h"
 
 #include "truth_model.h"
@@ -83,6 +81,14 @@ key_datum(const TruthModelView *v, bool task, int32 i, Oid keytype)
 	return Int32GetDatum((int32) ikey);
 }
 
+/* What a set-returning reader has one row for. */
+typedef enum ReaderRows
+{
+	ROWS_TASKS,
+	ROWS_WORKERS,
+	ROWS_CLASSES
+} ReaderRows;
+
 /* First call of a set-returning reader: model, view, result type. */
 static ReaderState *
 reader_init(FunctionCallInfo fcinfo, FuncCallContext *funcctx)
@@ -113,6 +119,25 @@ reader_init(FunctionCallInfo fcinfo, FuncCallContext *funcctx)
 	return rs;
 }
 
+/*
+ * Every call of a set-returning reader: set up on the first call, then the
+ * context of this call (rows in key order).
+ */
+static FuncCallContext *
+reader_call(FunctionCallInfo fcinfo, ReaderRows rows)
+{
+	if (SRF_IS_FIRSTCALL())
+	{
+		FuncCallContext *funcctx = SRF_FIRSTCALL_INIT();
+		ReaderState *rs = reader_init(fcinfo, funcctx);
+
+		funcctx->user_fctx = rs;
+		funcctx->max_calls = rows == ROWS_TASKS ? rs->m->ntasks :
+			rows == ROWS_WORKERS ? rs->m->nworkers : rs->m->nclasses;
+	}
+	return SRF_PERCALL_SETUP();
+}
+
 /* A task's posterior as a label_dist. */
 static LabelDist *
 task_posterior(ReaderState *rs, int32 t)
@@ -126,26 +151,14 @@ task_posterior(ReaderState *rs, int32 t)
 	return label_dist_build(rs->items, K, false);
 }
 
-/*
- * truth_tasks(model [, key type]): (task, label, confidence, posterior,
- * judgments, gold_label, difficulty) per task
- */
+/* truth_tasks(model [, key type]): one row per task, in key order */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_tasks);
 Datum
 truth_tasks(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	ReaderState *rs;
+	FuncCallContext *funcctx = reader_call(fcinfo, ROWS_TASKS);
+	ReaderState *rs = (ReaderState *) funcctx->user_fctx;
 
-	if (SRF_IS_FIRSTCALL())
-	{
-		funcctx = SRF_FIRSTCALL_INIT();
-		rs = reader_init(fcinfo, funcctx);
-		funcctx->user_fctx = rs;
-		funcctx->max_calls = rs->m->ntasks;
-	}
-	funcctx = SRF_PERCALL_SETUP();
-	rs = (ReaderState *) funcctx->user_fctx;
 	if (funcctx->call_cntr < funcctx->max_calls)
 	{
 		int32		t = (int32) funcctx->call_cntr;
@@ -175,15 +188,6 @@ truth_tasks(PG_FUNCTION_ARGS)
 	SRF_RETURN_DONE(funcctx);
 }
 
-static void
-append_double(StringInfo buf, double v)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(v, tmp);
-	appendStringInfoString(buf, tmp);
-}
-
 /* {"true label": {"answered label": P, ...}, ...} of a DS or one-coin worker */
 static Datum
 worker_confusion(ReaderState *rs, int32 w)
@@ -199,15 +203,15 @@ worker_confusion(ReaderState *rs, int32 w)
 	{
 		if (c > 0)
 			appendStringInfoString(&buf, ", ");
-		escape_json(&buf, pnstrdup(TRUTH_LABEL(&rs->v, c), TRUTH_LABELLEN(&rs->v, c)));
+		truth_append_json_string(&buf, TRUTH_LABEL(&rs->v, c), TRUTH_LABELLEN(&rs->v, c));
 		appendStringInfoString(&buf, ": {");
 		for (k = 0; k < K; k++)
 		{
 			if (k > 0)
 				appendStringInfoString(&buf, ", ");
-			escape_json(&buf, pnstrdup(TRUTH_LABEL(&rs->v, k), TRUTH_LABELLEN(&rs->v, k)));
+			truth_append_json_string(&buf, TRUTH_LABEL(&rs->v, k), TRUTH_LABELLEN(&rs->v, k));
 			appendStringInfoString(&buf, ": ");
-			append_double(&buf, truth_model_confusion(&rs->v, w, k, c));
+			truth_append_double(&buf, truth_model_confusion(&rs->v, w, k, c));
 		}
 		appendStringInfoChar(&buf, '}');
 	}
@@ -215,26 +219,14 @@ worker_confusion(ReaderState *rs, int32 w)
 	return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data));
 }
 
-/*
- * truth_workers(model [, key type]): (worker, skill, judgments, confusion,
- * ability) per worker
- */
+/* truth_workers(model [, key type]): one row per worker, in key order */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_workers);
 Datum
 truth_workers(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	ReaderState *rs;
+	FuncCallContext *funcctx = reader_call(fcinfo, ROWS_WORKERS);
+	ReaderState *rs = (ReaderState *) funcctx->user_fctx;
 
-	if (SRF_IS_FIRSTCALL())
-	{
-		funcctx = SRF_FIRSTCALL_INIT();
-		rs = reader_init(fcinfo, funcctx);
-		funcctx->user_fctx = rs;
-		funcctx->max_calls = rs->m->nworkers;
-	}
-	funcctx = SRF_PERCALL_SETUP();
-	rs = (ReaderState *) funcctx->user_fctx;
 	if (funcctx->call_cntr < funcctx->max_calls)
 	{
 		int32		w = (int32) funcctx->call_cntr;
@@ -263,18 +255,9 @@ FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_priors);
 Datum
 truth_priors(PG_FUNCTION_ARGS)
 {
-	FuncCallContext *funcctx;
-	ReaderState *rs;
+	FuncCallContext *funcctx = reader_call(fcinfo, ROWS_CLASSES);
+	ReaderState *rs = (ReaderState *) funcctx->user_fctx;
 
-	if (SRF_IS_FIRSTCALL())
-	{
-		funcctx = SRF_FIRSTCALL_INIT();
-		rs = reader_init(fcinfo, funcctx);
-		funcctx->user_fctx = rs;
-		funcctx->max_calls = rs->m->nclasses;
-	}
-	funcctx = SRF_PERCALL_SETUP();
-	rs = (ReaderState *) funcctx->user_fctx;
 	if (funcctx->call_cntr < funcctx->max_calls)
 	{
 		int32		c = (int32) funcctx->call_cntr;
@@ -289,10 +272,7 @@ truth_priors(PG_FUNCTION_ARGS)
 	SRF_RETURN_DONE(funcctx);
 }
 
-/*
- * truth_diagnostics(model): method, iterations, converged, objective,
- * objective history and the sizes and settings of the fit
- */
+/* truth_diagnostics(model): how the model was fitted */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_diagnostics);
 Datum
 truth_diagnostics(PG_FUNCTION_ARGS)

@@ -48,8 +48,9 @@
  * ----------------------------------------------------------------
  */
 
-static void
-append_double(StringInfo buf, double v)
+/* A double in its shortest exact form. */
+void
+truth_append_double(StringInfo buf, double v)
 {
 	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
 
@@ -57,8 +58,9 @@ append_double(StringInfo buf, double v)
 	appendStringInfoString(buf, tmp);
 }
 
-static void
-append_json_string(StringInfo buf, const char *s, int len)
+/* A string of len bytes (not NUL-terminated) as a JSON string. */
+void
+truth_append_json_string(StringInfo buf, const char *s, int len)
 {
 	char	   *z = pnstrdup(s, len);
 
@@ -76,7 +78,7 @@ append_doubles(StringInfo buf, const double *a, int32 n)
 	{
 		if (i > 0)
 			appendStringInfoString(buf, ", ");
-		append_double(buf, a[i]);
+		truth_append_double(buf, a[i]);
 	}
 	appendStringInfoChar(buf, ']');
 }
@@ -89,9 +91,9 @@ append_key(StringInfo buf, const TruthModelView *v, bool task, int32 i)
 	if ((task ? m->task_kind : m->worker_kind) == KEY_INT8)
 		appendStringInfo(buf, INT64_FORMAT, task ? v->task_int[i] : v->worker_int[i]);
 	else if (task)
-		append_json_string(buf, TRUTH_TASK_TEXT(v, i), TRUTH_TASK_TEXTLEN(v, i));
+		truth_append_json_string(buf, TRUTH_TASK_TEXT(v, i), TRUTH_TASK_TEXTLEN(v, i));
 	else
-		append_json_string(buf, TRUTH_WORKER_TEXT(v, i), TRUTH_WORKER_TEXTLEN(v, i));
+		truth_append_json_string(buf, TRUTH_WORKER_TEXT(v, i), TRUTH_WORKER_TEXTLEN(v, i));
 }
 
 static char *
@@ -113,14 +115,14 @@ truth_model_to_cstring(const TruthModel *m)
 	{
 		if (c > 0)
 			appendStringInfoString(&buf, ", ");
-		append_json_string(&buf, TRUTH_LABEL(&v, c), TRUTH_LABELLEN(&v, c));
+		truth_append_json_string(&buf, TRUTH_LABEL(&v, c), TRUTH_LABELLEN(&v, c));
 	}
 	appendStringInfo(&buf, "], \"judgments\": " INT64_FORMAT ", \"iterations\": %d, \"converged\": %s, \"max_iterations\": %d, \"tolerance\": ",
 					 m->njudgments, m->iterations,
 					 (m->flags & TRUTH_FLAG_CONVERGED) ? "true" : "false", m->max_iterations);
-	append_double(&buf, m->tolerance);
+	truth_append_double(&buf, m->tolerance);
 	appendStringInfoString(&buf, ", \"smoothing\": ");
-	append_double(&buf, m->smoothing);
+	truth_append_double(&buf, m->smoothing);
 	appendStringInfo(&buf, ", \"crowdkit_compat\": %s, \"warm_start\": %s, \"priors\": ",
 					 (m->flags & TRUTH_FLAG_COMPAT) ? "true" : "false",
 					 (m->flags & TRUTH_FLAG_WARM_START) ? "true" : "false");
@@ -140,7 +142,7 @@ truth_model_to_cstring(const TruthModel *m)
 			{
 				if (k > 0)
 					appendStringInfoString(&buf, ", ");
-				append_double(&buf, v.pooled_e[k * K + c]);
+				truth_append_double(&buf, v.pooled_e[k * K + c]);
 			}
 			appendStringInfoChar(&buf, ']');
 		}
@@ -158,7 +160,7 @@ truth_model_to_cstring(const TruthModel *m)
 		append_key(&buf, &v, true, i);
 		appendStringInfo(&buf, ", %d, ", v.task_n[i]);
 		if (v.task_gold[i] >= 0)
-			append_json_string(&buf, TRUTH_LABEL(&v, v.task_gold[i]), TRUTH_LABELLEN(&v, v.task_gold[i]));
+			truth_append_json_string(&buf, TRUTH_LABEL(&v, v.task_gold[i]), TRUTH_LABELLEN(&v, v.task_gold[i]));
 		else
 			appendStringInfoString(&buf, "null");
 		appendStringInfoString(&buf, ", ");
@@ -166,7 +168,7 @@ truth_model_to_cstring(const TruthModel *m)
 		if (v.task_beta)
 		{
 			appendStringInfoString(&buf, ", ");
-			append_double(&buf, v.task_beta[i]);
+			truth_append_double(&buf, v.task_beta[i]);
 		}
 		appendStringInfoChar(&buf, ']');
 	}
@@ -178,11 +180,11 @@ truth_model_to_cstring(const TruthModel *m)
 		appendStringInfoChar(&buf, '[');
 		append_key(&buf, &v, false, i);
 		appendStringInfo(&buf, ", %d, ", v.worker_n[i]);
-		append_double(&buf, v.worker_skill[i]);
+		truth_append_double(&buf, v.worker_skill[i]);
 		if (v.worker_alpha)
 		{
 			appendStringInfoString(&buf, ", ");
-			append_double(&buf, v.worker_alpha[i]);
+			truth_append_double(&buf, v.worker_alpha[i]);
 		}
 		if (v.pair_e)
 		{
@@ -194,7 +196,7 @@ truth_model_to_cstring(const TruthModel *m)
 				if (p > v.worker_pair_start[i])
 					appendStringInfoString(&buf, ", ");
 				appendStringInfoChar(&buf, '[');
-				append_json_string(&buf, TRUTH_LABEL(&v, v.pair_class[p]), TRUTH_LABELLEN(&v, v.pair_class[p]));
+				truth_append_json_string(&buf, TRUTH_LABEL(&v, v.pair_class[p]), TRUTH_LABELLEN(&v, v.pair_class[p]));
 				appendStringInfoString(&buf, ", ");
 				append_doubles(&buf, v.pair_e + (Size) p * K, m->nclasses);
 				appendStringInfoChar(&buf, ']');
@@ -429,8 +431,8 @@ label_class(ModelParser *ps)
 	if (ps->lex->token_type != JSON_TOKEN_STRING)
 		syntax_error(ps, "Expected a label.");
 	v.m = &ps->parts.hdr;
-	v.label_off = ps->parts.label_off;
-	v.label_str = ps->parts.label_str.data;
+	v.label_off = ps->parts.a.label_off;
+	v.label_str = ps->parts.label_buf.data;
 	c = truth_model_find_label(&v, ps->lex->strval->data, ps->lex->strval->len);
 	if (c < 0)
 		syntax_error(ps, psprintf("Label \"%s\" is not among the model's labels.", ps->lex->strval->data));
@@ -471,7 +473,7 @@ parse_task(ModelParser *ps)
 
 	expect(ps, JSON_TOKEN_ARRAY_START, "\"[\" starting a task");
 	next_token(ps);
-	take_key(ps, (KeyKind) h->task_kind, &ps->task_int, &ps->parts.task_str, &ps->task_off);
+	take_key(ps, (KeyKind) h->task_kind, &ps->task_int, &ps->parts.task_buf, &ps->task_off);
 	expect(ps, JSON_TOKEN_COMMA, "\",\"");
 	append_int32(&ps->task_n, (int32) parse_int(ps, 0, PG_INT32_MAX));
 	expect(ps, JSON_TOKEN_COMMA, "\",\"");
@@ -500,7 +502,7 @@ parse_worker(ModelParser *ps)
 
 	expect(ps, JSON_TOKEN_ARRAY_START, "\"[\" starting a worker");
 	next_token(ps);
-	take_key(ps, (KeyKind) h->worker_kind, &ps->worker_int, &ps->parts.worker_str, &ps->worker_off);
+	take_key(ps, (KeyKind) h->worker_kind, &ps->worker_int, &ps->parts.worker_buf, &ps->worker_off);
 	expect(ps, JSON_TOKEN_COMMA, "\",\"");
 	append_int32(&ps->worker_n, (int32) parse_int(ps, 0, PG_INT32_MAX));
 	expect(ps, JSON_TOKEN_COMMA, "\",\"");
@@ -564,7 +566,7 @@ truth_model_parse(char *str)
 		&ps.task_int, &ps.task_off, &ps.task_n, &ps.task_gold, &ps.worker_skill,
 		&ps.worker_alpha, &ps.worker_int, &ps.worker_off, &ps.worker_n,
 		&ps.worker_pair_start, &ps.pair_class, &ps.pair_e, &ps.worker_rest, &ps.pooled_e,
-	&ps.label_off, &ps.parts.task_str, &ps.parts.worker_str, &ps.parts.label_str};
+	&ps.label_off, &ps.parts.task_buf, &ps.parts.worker_buf, &ps.parts.label_buf};
 	const char *method;
 	int			i;
 
@@ -597,19 +599,19 @@ truth_model_parse(char *str)
 	do
 	{
 		next_token(&ps);
-		take_string(&ps, &ps.parts.label_str, &ps.label_off);
+		take_string(&ps, &ps.parts.label_buf, &ps.label_off);
 		h->nclasses++;
 		if (h->nclasses > LABELING_MAX_CLASSES)
 			syntax_error(&ps, "Too many labels.");
 	} while (more_elements(&ps));
-	append_int32(&ps.label_off, ps.parts.label_str.len);
-	ps.parts.label_off = (int32 *) ps.label_off.data;
+	append_int32(&ps.label_off, ps.parts.label_buf.len);
+	ps.parts.a.label_off = (int32 *) ps.label_off.data;
 	for (i = 1; i < h->nclasses; i++)
 	{
-		int32	   *o = ps.parts.label_off;
+		int32	   *o = ps.parts.a.label_off;
 
-		if (label_cmp(ps.parts.label_str.data + o[i - 1], o[i] - o[i - 1],
-					  ps.parts.label_str.data + o[i], o[i + 1] - o[i]) >= 0)
+		if (label_cmp(ps.parts.label_buf.data + o[i - 1], o[i] - o[i - 1],
+					  ps.parts.label_buf.data + o[i], o[i + 1] - o[i]) >= 0)
 			syntax_error(&ps, "Labels must be distinct and in byte order.");
 	}
 
@@ -668,30 +670,30 @@ truth_model_parse(char *str)
 	expect(&ps, JSON_TOKEN_END, "the end of input");
 
 	if (h->task_kind == KEY_TEXT)
-		append_int32(&ps.task_off, ps.parts.task_str.len);
+		append_int32(&ps.task_off, ps.parts.task_buf.len);
 	if (h->worker_kind == KEY_TEXT)
-		append_int32(&ps.worker_off, ps.parts.worker_str.len);
+		append_int32(&ps.worker_off, ps.parts.worker_buf.len);
 	if (h->method == TRUTH_DAWID_SKENE)
 		append_int32(&ps.worker_pair_start, h->npairs);
 
-	ps.parts.priors = (double *) ps.priors.data;
-	ps.parts.history = (double *) ps.history.data;
-	ps.parts.post = (double *) ps.post.data;
-	ps.parts.task_beta = (double *) ps.task_beta.data;
-	ps.parts.worker_skill = (double *) ps.worker_skill.data;
-	ps.parts.worker_alpha = (double *) ps.worker_alpha.data;
-	ps.parts.pair_e = (double *) ps.pair_e.data;
-	ps.parts.worker_rest = (double *) ps.worker_rest.data;
-	ps.parts.pooled_e = (double *) ps.pooled_e.data;
-	ps.parts.task_int = (int64 *) ps.task_int.data;
-	ps.parts.worker_int = (int64 *) ps.worker_int.data;
-	ps.parts.task_n = (int32 *) ps.task_n.data;
-	ps.parts.task_gold = (int32 *) ps.task_gold.data;
-	ps.parts.worker_n = (int32 *) ps.worker_n.data;
-	ps.parts.worker_pair_start = (int32 *) ps.worker_pair_start.data;
-	ps.parts.pair_class = (int32 *) ps.pair_class.data;
-	ps.parts.task_off = (int32 *) ps.task_off.data;
-	ps.parts.worker_off = (int32 *) ps.worker_off.data;
+	ps.parts.a.priors = (double *) ps.priors.data;
+	ps.parts.a.history = (double *) ps.history.data;
+	ps.parts.a.post = (double *) ps.post.data;
+	ps.parts.a.task_beta = (double *) ps.task_beta.data;
+	ps.parts.a.worker_skill = (double *) ps.worker_skill.data;
+	ps.parts.a.worker_alpha = (double *) ps.worker_alpha.data;
+	ps.parts.a.pair_e = (double *) ps.pair_e.data;
+	ps.parts.a.worker_rest = (double *) ps.worker_rest.data;
+	ps.parts.a.pooled_e = (double *) ps.pooled_e.data;
+	ps.parts.a.task_int = (int64 *) ps.task_int.data;
+	ps.parts.a.worker_int = (int64 *) ps.worker_int.data;
+	ps.parts.a.task_n = (int32 *) ps.task_n.data;
+	ps.parts.a.task_gold = (int32 *) ps.task_gold.data;
+	ps.parts.a.worker_n = (int32 *) ps.worker_n.data;
+	ps.parts.a.worker_pair_start = (int32 *) ps.worker_pair_start.data;
+	ps.parts.a.pair_class = (int32 *) ps.pair_class.data;
+	ps.parts.a.task_off = (int32 *) ps.task_off.data;
+	ps.parts.a.worker_off = (int32 *) ps.worker_off.data;
 	return truth_model_assemble(&ps.parts);
 }
 

@@ -31,8 +31,8 @@
 /* Tolerance on sums of probabilities (posteriors, priors, confusion columns). */
 #define TRUTH_SUM_TOLERANCE		1e-6
 
-#define IS_DS(m)	((m)->method == TRUTH_DAWID_SKENE)
-#define IS_GLAD(m)	((m)->method == TRUTH_GLAD)
+#define IS_DS(m)	TRUTH_IS_DS(m)
+#define IS_GLAD(m)	TRUTH_IS_GLAD(m)
 
 /*
  * Lay the sections of a model with header m out from base; with a NULL base
@@ -42,43 +42,18 @@ static Size
 truth_model_layout(const TruthModel *m, char *base, TruthModelView *v)
 {
 	Size		off = TRUTH_MODEL_HDRSZ;
-	Size		K = m->nclasses;
-	Size		T = m->ntasks;
-	Size		W = m->nworkers;
-	Size		P = m->npairs;
 
 #define SECTION(field, type, count, present) \
 	do { \
 		if (base != NULL) \
 			v->field = (present) ? (type *) (base + off) : NULL; \
 		if (present) \
-			off += sizeof(type) * (Size) (count); \
-	} while (0)
+			off += sizeof(type) * (count); \
+	} while (0);
 
 	if (base != NULL)
 		v->m = m;
-	SECTION(priors, double, K, true);
-	SECTION(history, double, m->nhistory, true);
-	SECTION(post, double, T * K, true);
-	SECTION(task_beta, double, T, IS_GLAD(m));
-	SECTION(worker_skill, double, W, true);
-	SECTION(worker_alpha, double, W, IS_GLAD(m));
-	SECTION(pair_e, double, P * K, IS_DS(m));
-	SECTION(worker_rest, double, W * K, IS_DS(m));
-	SECTION(pooled_e, double, K * K, IS_DS(m));
-	SECTION(task_int, int64, T, m->task_kind == KEY_INT8);
-	SECTION(worker_int, int64, W, m->worker_kind == KEY_INT8);
-	SECTION(task_n, int32, T, true);
-	SECTION(task_gold, int32, T, true);
-	SECTION(worker_n, int32, W, true);
-	SECTION(worker_pair_start, int32, W + 1, IS_DS(m));
-	SECTION(pair_class, int32, P, IS_DS(m));
-	SECTION(task_off, int32, T + 1, m->task_kind == KEY_TEXT);
-	SECTION(worker_off, int32, W + 1, m->worker_kind == KEY_TEXT);
-	SECTION(label_off, int32, K + 1, true);
-	SECTION(task_str, char, m->task_key_bytes, m->task_kind == KEY_TEXT);
-	SECTION(worker_str, char, m->worker_key_bytes, m->worker_kind == KEY_TEXT);
-	SECTION(label_str, char, m->label_bytes, true);
+	TRUTH_MODEL_SECTIONS(SECTION, m)
 #undef SECTION
 	return off;
 }
@@ -371,78 +346,36 @@ truth_model_assemble(TruthModelParts *p)
 {
 	TruthModelView v;
 	TruthModel *m;
-	Size		K = p->hdr.nclasses;
-	Size		T = p->hdr.ntasks;
-	Size		W = p->hdr.nworkers;
-	Size		P = p->hdr.npairs;
 
 	p->hdr.format = TRUTH_MODEL_FORMAT;
-	p->hdr.label_bytes = p->label_str.len;
-	p->hdr.task_key_bytes = p->hdr.task_kind == KEY_TEXT ? p->task_str.len : 0;
-	p->hdr.worker_key_bytes = p->hdr.worker_kind == KEY_TEXT ? p->worker_str.len : 0;
+	p->hdr.label_bytes = p->label_buf.len;
+	p->hdr.task_key_bytes = p->hdr.task_kind == KEY_TEXT ? p->task_buf.len : 0;
+	p->hdr.worker_key_bytes = p->hdr.worker_kind == KEY_TEXT ? p->worker_buf.len : 0;
+	p->a.task_str = p->task_buf.data;
+	p->a.worker_str = p->worker_buf.data;
+	p->a.label_str = p->label_buf.data;
 	m = truth_model_alloc(&p->hdr, &v);
 
-#define COPY(field, count) \
-	do { if (v.field) memcpy(v.field, p->field, sizeof(*v.field) * (Size) (count)); } while (0)
-	COPY(priors, K);
-	COPY(history, p->hdr.nhistory);
-	COPY(post, T * K);
-	COPY(task_beta, T);
-	COPY(worker_skill, W);
-	COPY(worker_alpha, W);
-	COPY(pair_e, P * K);
-	COPY(worker_rest, W * K);
-	COPY(pooled_e, K * K);
-	COPY(task_int, T);
-	COPY(worker_int, W);
-	COPY(task_n, T);
-	COPY(task_gold, T);
-	COPY(worker_n, W);
-	COPY(worker_pair_start, W + 1);
-	COPY(pair_class, P);
-	COPY(task_off, T + 1);
-	COPY(worker_off, W + 1);
-	COPY(label_off, K + 1);
+#define COPY(field, type, count, present) \
+	if (present) \
+		memcpy(v.field, p->a.field, sizeof(type) * (count));
+	TRUTH_MODEL_SECTIONS(COPY, &p->hdr)
 #undef COPY
-	if (v.task_str)
-		memcpy(v.task_str, p->task_str.data, p->task_str.len);
-	if (v.worker_str)
-		memcpy(v.worker_str, p->worker_str.data, p->worker_str.len);
-	memcpy(v.label_str, p->label_str.data, p->label_str.len);
 	truth_model_check(m);
 	return m;
 }
 
-/* Allocate the arrays of parts for the counts in its header. */
+/*
+ * Allocate the arrays of parts for the counts in its header (the string
+ * sections grow in their buffers instead).
+ */
 void
 truth_model_parts_alloc(TruthModelParts *p)
 {
-	Size		K = p->hdr.nclasses;
-	Size		T = p->hdr.ntasks;
-	Size		W = p->hdr.nworkers;
-	Size		P = p->hdr.npairs;
-
-#define ALLOC(field, count) \
-	(p->field = palloc_extended(sizeof(*p->field) * Max((Size) (count), 1), MCXT_ALLOC_HUGE))
-	ALLOC(priors, K);
-	ALLOC(history, p->hdr.nhistory);
-	ALLOC(post, T * K);
-	ALLOC(task_beta, T);
-	ALLOC(worker_skill, W);
-	ALLOC(worker_alpha, W);
-	ALLOC(pair_e, P * K);
-	ALLOC(worker_rest, W * K);
-	ALLOC(pooled_e, K * K);
-	ALLOC(task_int, T);
-	ALLOC(worker_int, W);
-	ALLOC(task_n, T);
-	ALLOC(task_gold, T);
-	ALLOC(worker_n, W);
-	ALLOC(worker_pair_start, W + 1);
-	ALLOC(pair_class, P);
-	ALLOC(task_off, T + 1);
-	ALLOC(worker_off, W + 1);
-	ALLOC(label_off, K + 1);
+#define ALLOC(field, type, count, present) \
+	if (sizeof(type) > 1) \
+		p->a.field = palloc_extended(sizeof(type) * Max((count), 1), MCXT_ALLOC_HUGE);
+	TRUTH_MODEL_SECTIONS(ALLOC, &p->hdr)
 #undef ALLOC
 }
 
@@ -900,40 +833,40 @@ truth_model_recv(PG_FUNCTION_ARGS)
 	recv_need(buf, T * K, sizeof(double));
 	truth_model_parts_alloc(&p);
 
-	initStringInfo(&p.label_str);
-	initStringInfo(&p.task_str);
-	initStringInfo(&p.worker_str);
-	recv_strings(buf, h->nclasses, p.label_off, &p.label_str);
+	initStringInfo(&p.label_buf);
+	initStringInfo(&p.task_buf);
+	initStringInfo(&p.worker_buf);
+	recv_strings(buf, h->nclasses, p.a.label_off, &p.label_buf);
 	if (h->task_kind == KEY_TEXT)
-		recv_strings(buf, h->ntasks, p.task_off, &p.task_str);
+		recv_strings(buf, h->ntasks, p.a.task_off, &p.task_buf);
 	else
 	{
 		recv_need(buf, T, sizeof(int64));
 		for (i = 0; i < T; i++)
-			p.task_int[i] = pq_getmsgint64(buf);
+			p.a.task_int[i] = pq_getmsgint64(buf);
 	}
 	if (h->worker_kind == KEY_TEXT)
-		recv_strings(buf, h->nworkers, p.worker_off, &p.worker_str);
+		recv_strings(buf, h->nworkers, p.a.worker_off, &p.worker_buf);
 	else
 	{
 		recv_need(buf, W, sizeof(int64));
 		for (i = 0; i < W; i++)
-			p.worker_int[i] = pq_getmsgint64(buf);
+			p.a.worker_int[i] = pq_getmsgint64(buf);
 	}
 
-	recv_doubles(buf, p.priors, K, true);
-	recv_doubles(buf, p.history, h->nhistory, true);
-	recv_doubles(buf, p.post, T * K, true);
-	recv_doubles(buf, p.task_beta, T, IS_GLAD(h));
-	recv_doubles(buf, p.worker_skill, W, true);
-	recv_doubles(buf, p.worker_alpha, W, IS_GLAD(h));
-	recv_doubles(buf, p.pair_e, P * K, IS_DS(h));
-	recv_doubles(buf, p.worker_rest, W * K, IS_DS(h));
-	recv_doubles(buf, p.pooled_e, K * K, IS_DS(h));
-	recv_int32s(buf, p.task_n, T, true);
-	recv_int32s(buf, p.task_gold, T, true);
-	recv_int32s(buf, p.worker_n, W, true);
-	recv_int32s(buf, p.worker_pair_start, W + 1, IS_DS(h));
-	recv_int32s(buf, p.pair_class, P, IS_DS(h));
+	recv_doubles(buf, p.a.priors, K, true);
+	recv_doubles(buf, p.a.history, h->nhistory, true);
+	recv_doubles(buf, p.a.post, T * K, true);
+	recv_doubles(buf, p.a.task_beta, T, IS_GLAD(h));
+	recv_doubles(buf, p.a.worker_skill, W, true);
+	recv_doubles(buf, p.a.worker_alpha, W, IS_GLAD(h));
+	recv_doubles(buf, p.a.pair_e, P * K, IS_DS(h));
+	recv_doubles(buf, p.a.worker_rest, W * K, IS_DS(h));
+	recv_doubles(buf, p.a.pooled_e, K * K, IS_DS(h));
+	recv_int32s(buf, p.a.task_n, T, true);
+	recv_int32s(buf, p.a.task_gold, T, true);
+	recv_int32s(buf, p.a.worker_n, W, true);
+	recv_int32s(buf, p.a.worker_pair_start, W + 1, IS_DS(h));
+	recv_int32s(buf, p.a.pair_class, P, IS_DS(h));
 	PG_RETURN_POINTER(truth_model_assemble(&p));
 }

@@ -34,23 +34,9 @@ BEGIN
 			MESSAGE = 'wawa takes no gold labels and no options';
 	END IF;
 
-	IF method = 'wawa' THEN
-		SELECT @extschema@.wawa_agg(j.task_id, j.worker_id, j.label) INTO m
-		FROM @extschema@.judgments j
-		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
-		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
-		LEFT JOIN @extschema@.worker_state ws
-			ON ws.project_id OPERATOR(pg_catalog.=) t.project_id
-		   AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
-		WHERE (fit_truth_model.project_id IS NULL
-			   OR t.project_id OPERATOR(pg_catalog.=) fit_truth_model.project_id)
-		  AND NOT @extschema@.live_worker_banned(ws.status, w.status);
-		RETURN m;
-	END IF;
-
+	-- wawa takes (task, worker, label) only; the others gold and options too
 	EXECUTE format($q$
-		SELECT @extschema@.%I(j.task_id, j.worker_id, j.label,
-			CASE WHEN $1 THEN g.label END, $2)
+		SELECT @extschema@.%I(j.task_id, j.worker_id, j.label %s)
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
 		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
@@ -60,7 +46,8 @@ BEGIN
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id OPERATOR(pg_catalog.=) j.task_id
 		WHERE ($3 IS NULL OR t.project_id OPERATOR(pg_catalog.=) $3)
 		  AND NOT @extschema@.live_worker_banned(ws.status, w.status)$q$,
-		method || '_agg')
+		method || '_agg',
+		CASE WHEN method = 'wawa' THEN '' ELSE ', CASE WHEN $1 THEN g.label END, $2' END)
 	INTO m
 	USING coalesce(use_gold, false), options, project_id;
 	RETURN m;
