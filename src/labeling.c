@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "utils/guc.h"
 
 #include "labeling.h"
 
@@ -22,6 +23,42 @@ PG_MODULE_MAGIC_EXT(.name = "labeling",.version = LABELING_VERSION);
 #else
 PG_MODULE_MAGIC;
 #endif
+
+/* Defaults of the truth-inference fits (see README, "Truth inference"). */
+int			labeling_max_iterations = 100;
+double		labeling_tolerance = 1e-6;
+double		labeling_smoothing = 3.0;
+
+void		_PG_init(void);
+
+/* Module load: define the settings under the reserved prefix "labeling". */
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("labeling.max_iterations",
+							"Maximum EM iterations of the truth-inference aggregates.",
+							"Used when the options of an aggregate give no max_iterations.",
+							&labeling_max_iterations,
+							100, 1, 1000000,
+							PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("labeling.tolerance",
+							 "Convergence tolerance of the truth-inference aggregates.",
+							 "EM stops when the log posterior per judgment changes by at most this much.",
+							 &labeling_tolerance,
+							 1e-6, 0.0, 1.0,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("labeling.smoothing",
+							 "Shrinkage strength of dawid_skene_agg and one_coin_agg.",
+							 "Pseudo-judgments that pull each worker's confusion matrix (or accuracy) toward the crowd's.",
+							 &labeling_smoothing,
+							 3.0, 0.0, 1000000.0,
+							 PGC_USERSET, 0, NULL, NULL, NULL);
+#if PG_VERSION_NUM >= 150000
+	MarkGUCPrefixReserved("labeling");
+#else
+	EmitWarningsOnPlaceholders("labeling");
+#endif
+}
 
 /*
  * The aggregate memory context of the current call, or an error when a

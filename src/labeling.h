@@ -75,6 +75,11 @@ extern LabelDist *label_dist_build(LabelMass *items, int n, bool normalise);
 extern int	label_dist_find(const LabelDist *ld, const char *label, int len);
 extern int	label_dist_argmax(const LabelDist *ld);
 
+/* Settings (GUCs, labeling.c): defaults of the truth-inference fits. */
+extern PGDLLIMPORT int labeling_max_iterations;
+extern PGDLLIMPORT double labeling_tolerance;
+extern PGDLLIMPORT double labeling_smoothing;
+
 /* Helpers for aggregate support functions. */
 extern MemoryContext labeling_agg_context(FunctionCallInfo fcinfo, const char *caller);
 extern void labeling_check_weight(double weight);

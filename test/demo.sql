@@ -46,6 +46,16 @@ INSERT INTO results
 SELECT 'vote_dist (top label)', task_id, labeling.top_label(d), labeling.confidence(d)
 FROM (SELECT task_id, labeling.vote_dist(label) AS d FROM labeling.judgments GROUP BY task_id) s;
 
+-- truth inference: one model per method over all judgments (default settings)
+CREATE TEMP TABLE models AS
+SELECT 'dawid_skene' AS method, labeling.dawid_skene_agg(task_id, worker_id, label) AS m FROM labeling.judgments
+UNION ALL SELECT 'one_coin', labeling.one_coin_agg(task_id, worker_id, label) FROM labeling.judgments
+UNION ALL SELECT 'glad', labeling.glad_agg(task_id, worker_id, label) FROM labeling.judgments
+UNION ALL SELECT 'wawa', labeling.wawa_agg(task_id, worker_id, label) FROM labeling.judgments;
+INSERT INTO results
+SELECT m.method, t.task, t.label, t.confidence
+FROM models m, labeling.truth_tasks(m.m, NULL::bigint) t;
+
 \echo
 \echo 'Accuracy against gold, per method:'
 SELECT r.method,
@@ -91,6 +101,24 @@ SELECT CASE WHEN best <= 5 THEN 'best' ELSE 'worst' END AS "group",
 	   worker, gold_answers, correct, accuracy_pct, agrees_with_mv_pct
 FROM ranked WHERE best <= 5 OR worst <= 5
 ORDER BY accuracy_pct DESC, gold_answers DESC, worker;
+
+\echo 'Best and worst workers by Dawid-Skene skill (expected accuracy; at least 10 judgments), with their accuracy on gold:'
+WITH ds AS (
+	SELECT w.worker, w.skill, w.judgments FROM models, labeling.truth_workers(m, NULL::bigint) w
+	WHERE method = 'dawid_skene' AND w.judgments >= 10
+), ranked AS (
+	SELECT *, rank() OVER (ORDER BY skill DESC, judgments DESC) AS best,
+			  rank() OVER (ORDER BY skill ASC, judgments DESC) AS worst
+	FROM ds
+)
+SELECT CASE WHEN r.best <= 5 THEN 'best' ELSE 'worst' END AS "group",
+	   w.external_id AS worker, r.judgments, round(100 * r.skill::numeric, 1) AS ds_skill_pct,
+	   (SELECT round(100.0 * avg((j.label = g.label)::int), 1)
+		FROM labeling.judgments j JOIN labeling.golden_labels g USING (task_id)
+		WHERE j.worker_id = r.worker) AS gold_accuracy_pct
+FROM ranked r JOIN labeling.workers w ON w.worker_id = r.worker
+WHERE r.best <= 5 OR r.worst <= 5
+ORDER BY r.skill DESC, r.judgments DESC, w.external_id;
 
 \echo 'Kept live by the triggers: worker quality (labeling.worker_quality), lowest golden lower bound first:'
 SELECT external_id AS worker, judgments, golden_answered AS gold_answers, golden_correct AS correct,

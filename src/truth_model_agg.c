@@ -1,0 +1,604 @@
+/*-------------------------------------------------------------------------
+ *
+ * truth_model_agg.c
+ *	  The aggregate state shared by dawid_skene_agg, one_coin_agg, glad_agg
+ *	  and wawa_agg: transition, combine, serialize and deserialize functions.
+ *
+ *	  The state collects judgments (16 bytes each, in chunks that are never
+ *	  copied): the task key (bigint keys as they are, text keys as ids of a
+ *	  key map), and worker and label ids; plus the gold label of each task
+ *	  given in the optional fourth column, and the options of the optional
+ *	  fifth column.  Task and worker keys are bigint or text (the kind is
+ *	  read from the argument types on the first row); labels are text.  Rows
+ *	  with a NULL task, worker or label are skipped.  Nothing is fitted
+ *	  here: EM runs in the final functions (truth_model_final.c).
+ *
+ *	  Bigint task keys are not hashed here: the state only notes where the
+ *	  keys stop being nondecreasing (runs), and the final function groups
+ *	  the rows by merging the runs (truth_model_data.c).
+ *
+ *	  Combine appends the right state's judgments to the left one, remapping
+ *	  ids through the left key maps.  Serialize writes a format byte and
+ *	  then every field with pq_* calls; deserialize checks every count, id
+ *	  and option, so a corrupted or hostile bytea gives an error, never a
+ *	  crash.
+ *
+ * IDENTIFICATION
+ *	  src/truth_model_agg.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+#include "truth_model.h"
+
+/* First byte of a serialized state. */
+#define TRUTH_STATE_FORMAT	1
+
+/* Raw options values up to this size are compared byte by byte on every row. */
+#define OPTIONS_ALWAYS_COMPARE	8192
+
+static KeyKind
+key_kind_of_arg(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (type == INT8OID)
+		return KEY_INT8;
+	if (type == TEXTOID)
+		return KEY_TEXT;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("%s keys must be bigint or text", what),
+			 errdetail("Got type %s.", type == InvalidOid ? "unknown" : format_type_be(type))));
+	pg_unreachable();
+}
+
+static TruthState *
+truth_state_create(MemoryContext mcxt, KeyKind task_kind, KeyKind worker_kind)
+{
+	TruthState *s = MemoryContextAllocZero(mcxt, sizeof(TruthState));
+
+	s->mcxt = mcxt;
+	s->task_kind = task_kind;
+	key_map_init(&s->tasks, mcxt, KEY_TEXT);
+	key_map_init(&s->workers, mcxt, worker_kind);
+	key_map_init(&s->labels, mcxt, KEY_TEXT);
+	key_map_init(&s->gold_tasks, mcxt, task_kind);
+	s->chunkcap = 4;
+	s->chunks = MemoryContextAlloc(mcxt, sizeof(TruthJudgment *) * s->chunkcap);
+	s->last_task = s->last_worker = -1;
+	memset(s->recent_labels, -1, sizeof(s->recent_labels));
+	return s;
+}
+
+/*
+ * Id of a key (bigint or text Datum), remembering the last one: rows often
+ * come grouped by task, and labels repeat, so most rows skip the hash
+ * lookup.  Returns whether the key is new to the map.
+ */
+static inline int32
+intern_cached(KeyMap *m, Datum key, int32 *last, bool *isnew)
+{
+	*isnew = false;
+	if (m->kind == KEY_INT8)
+	{
+		int64		k = DatumGetInt64(key);
+
+		if (*last < 0 || KEY_MAP_INT(m, *last) != k)
+			*last = key_map_intern_int(m, k, isnew);
+	}
+	else
+	{
+		text	   *t = DatumGetTextPP(key);
+		const char *p = VARDATA_ANY(t);
+		int			len = VARSIZE_ANY_EXHDR(t);
+
+		if (*last < 0 || KEY_MAP_TEXTLEN(m, *last) != len ||
+			memcmp(KEY_MAP_TEXT(m, *last), p, len) != 0)
+			*last = key_map_intern_text(m, p, len, isnew);
+		if ((Pointer) t != DatumGetPointer(key))
+			pfree(t);
+	}
+	return *last;
+}
+
+/*
+ * Id of a label: a handful of labels repeat on every row, so the last few
+ * are compared byte by byte before the label is hashed.
+ */
+static inline int32
+intern_label(TruthState *s, text *t, bool *isnew)
+{
+	const char *p = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+	int			i;
+	int32		id;
+
+	*isnew = false;
+	for (i = 0; i < TRUTH_RECENT_LABELS && s->recent_labels[i] >= 0; i++)
+	{
+		id = s->recent_labels[i];
+		if (KEY_MAP_TEXTLEN(&s->labels, id) == len &&
+			memcmp(KEY_MAP_TEXT(&s->labels, id), p, len) == 0)
+			return id;
+	}
+	id = key_map_intern_text(&s->labels, p, len, isnew);
+	s->recent_labels[s->next_recent] = id;
+	s->next_recent = (s->next_recent + 1) % TRUTH_RECENT_LABELS;
+	return id;
+}
+
+/* The number of distinct labels (gold ones included) must stay in bounds. */
+void
+truth_state_check_classes(const TruthState *state)
+{
+	if (state->labels.n > LABELING_MAX_CLASSES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct labels for truth inference"),
+				 errdetail("Truth inference supports at most %d distinct labels (gold labels included).",
+						   LABELING_MAX_CLASSES),
+				 errhint("Use majority_vote or vote_dist for more labels.")));
+}
+
+static inline void
+truth_state_append(TruthState *s, int64 task, int32 worker, int32 label)
+{
+	TruthJudgment *j;
+
+	if (s->n >= TRUTH_MAX_JUDGMENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many judgments for one truth inference aggregate"),
+				 errdetail("At most %d judgments are supported.", TRUTH_MAX_JUDGMENTS),
+				 errhint("Fit groups of tasks separately (GROUP BY).")));
+	if ((s->n & (TRUTH_CHUNK_SIZE - 1)) == 0)
+	{
+		/* start a new chunk */
+		if (s->nchunks == s->chunkcap)
+		{
+			s->chunkcap *= 2;
+			s->chunks = repalloc_huge(s->chunks, sizeof(TruthJudgment *) * s->chunkcap);
+		}
+		s->chunks[s->nchunks++] =
+			MemoryContextAlloc(s->mcxt, sizeof(TruthJudgment) * TRUTH_CHUNK_SIZE);
+	}
+	/* bigint tasks: a key below the previous one starts a new run */
+	if (s->task_kind == KEY_INT8 && s->nruns >= 0 &&
+		(s->n == 0 || task < TRUTH_JUDGMENT(s, s->n - 1)->task))
+	{
+		if (s->nruns == TRUTH_MAX_RUNS)
+			s->nruns = -1;
+		else
+			s->run_start[s->nruns++] = s->n;
+	}
+	j = TRUTH_JUDGMENT(s, s->n);
+	j->task = task;
+	j->worker = worker;
+	j->label = label;
+	s->n++;
+}
+
+/* Printable task key of the gold map entry id, for messages. */
+static char *
+gold_task_name(const TruthState *s, int32 id)
+{
+	if (s->gold_tasks.kind == KEY_INT8)
+		return psprintf(INT64_FORMAT, KEY_MAP_INT(&s->gold_tasks, id));
+	return pnstrdup(KEY_MAP_TEXT(&s->gold_tasks, id), KEY_MAP_TEXTLEN(&s->gold_tasks, id));
+}
+
+/*
+ * Record the gold label (a label id) of a task given by its key: ikey for
+ * bigint tasks, skey/slen for text tasks.
+ */
+static void
+truth_state_set_gold(TruthState *s, int64 ikey, const char *skey, int slen, int32 label)
+{
+	bool		isnew;
+	int32		id = s->gold_tasks.kind == KEY_INT8 ?
+		key_map_intern_int(&s->gold_tasks, ikey, &isnew) :
+		key_map_intern_text(&s->gold_tasks, skey, slen, &isnew);
+
+	if (id >= s->goldcap)
+	{
+		int32		newcap = Max(64, s->goldcap * 2);
+
+		s->gold_label = s->gold_label == NULL ?
+			MemoryContextAllocHuge(s->mcxt, sizeof(int32) * newcap) :
+			repalloc_huge(s->gold_label, sizeof(int32) * newcap);
+		s->goldcap = newcap;
+	}
+	if (isnew)
+		s->gold_label[id] = label;
+	else if (s->gold_label[id] != label)
+	{
+		const KeyMap *l = &s->labels;
+
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_EXCEPTION),
+				 errmsg("conflicting gold labels for task \"%s\"", gold_task_name(s, id)),
+				 errdetail("Both \"%.*s\" and \"%.*s\" are given as its gold label.",
+						   KEY_MAP_TEXTLEN(l, s->gold_label[id]), KEY_MAP_TEXT(l, s->gold_label[id]),
+						   KEY_MAP_TEXTLEN(l, label), KEY_MAP_TEXT(l, label)),
+				 errhint("Give each task at most one gold label.")));
+	}
+}
+
+static void pg_attribute_noreturn()
+truth_options_differ(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("truth inference options must be the same on every row"),
+			 errhint("Pass a constant, e.g. labeling.truth_options(max_iterations => 50).")));
+}
+
+/*
+ * Take the options of one row.  Every row must give the same options (or
+ * NULL on every row).  The options are parsed once; later rows are compared
+ * with the bytes of the first one.
+ */
+static void
+truth_state_take_options(TruthState *s, Datum d, bool isnull)
+{
+	struct varlena *raw;
+	Size		len;
+
+	if (isnull)
+	{
+		if (s->options_mode == TRUTH_OPTIONS_GIVEN)
+			truth_options_differ();
+		s->options_mode = TRUTH_OPTIONS_NULL;
+		return;
+	}
+	if (s->options_mode == TRUTH_OPTIONS_NULL)
+		truth_options_differ();
+
+	raw = (struct varlena *) DatumGetPointer(d);
+	if (VARATT_IS_EXTENDED(raw))
+		raw = pg_detoast_datum_packed(raw);
+	len = VARSIZE_ANY(raw);
+	if (s->options_mode == TRUTH_OPTIONS_GIVEN && s->options_raw == NULL)
+	{
+		/* options that came through combine: compare them parsed */
+		TruthOptions opts;
+
+		truth_options_from_datum(PointerGetDatum(raw), &opts, CurrentMemoryContext);
+		if (!truth_options_equal(&opts, &s->options))
+			truth_options_differ();
+		s->options_raw = MemoryContextAlloc(s->mcxt, len);
+		memcpy(s->options_raw, raw, len);
+		s->options_rawlen = len;
+	}
+	if (s->options_mode == TRUTH_OPTIONS_GIVEN)
+	{
+		/* large values (with a warm-start model) at the same address: same */
+		if ((const void *) DatumGetPointer(d) == s->options_ptr &&
+			len > OPTIONS_ALWAYS_COMPARE && len == s->options_rawlen)
+			return;
+		if (len != s->options_rawlen || memcmp(raw, s->options_raw, len) != 0)
+			truth_options_differ();
+		s->options_ptr = DatumGetPointer(d);
+		return;
+	}
+
+	/* first options seen: parse, validate and keep a copy of the bytes */
+	truth_options_from_datum(PointerGetDatum(raw), &s->options, s->mcxt);
+	s->options_raw = MemoryContextAlloc(s->mcxt, len);
+	memcpy(s->options_raw, raw, len);
+	s->options_rawlen = len;
+	s->options_ptr = DatumGetPointer(d);
+	s->options_mode = TRUTH_OPTIONS_GIVEN;
+}
+
+/* Aggregate transition function of every truth-inference aggregate */
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_transfn);
+Datum
+truth_transfn(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = labeling_agg_context(fcinfo, "truth_transfn");
+	TruthState *s = PG_ARGISNULL(0) ? NULL : (TruthState *) PG_GETARG_POINTER(0);
+	int			nargs = PG_NARGS();
+	int64		task;
+	int32		worker;
+	int32		label;
+	bool		isnew;
+
+	/* a row without task, worker or label carries no judgment */
+	if (nargs < 4 || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+	{
+		if (s == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(s);
+	}
+
+	if (s == NULL)
+		s = truth_state_create(aggcontext,
+							   key_kind_of_arg(fcinfo, 1, "task"),
+							   key_kind_of_arg(fcinfo, 2, "worker"));
+	if (nargs >= 6)
+		truth_state_take_options(s, PG_GETARG_DATUM(5), PG_ARGISNULL(5));
+
+	if (s->task_kind == KEY_INT8)
+		task = PG_GETARG_INT64(1);
+	else
+		task = intern_cached(&s->tasks, PG_GETARG_DATUM(1), &s->last_task, &isnew);
+	worker = intern_cached(&s->workers, PG_GETARG_DATUM(2), &s->last_worker, &isnew);
+	label = intern_label(s, PG_GETARG_TEXT_PP(3), &isnew);
+	if (isnew)
+		truth_state_check_classes(s);
+	truth_state_append(s, task, worker, label);
+
+	if (nargs >= 5 && !PG_ARGISNULL(4))
+	{
+		text	   *gt = PG_GETARG_TEXT_PP(4);
+		int32		gold = key_map_intern_text(&s->labels, VARDATA_ANY(gt),
+											   VARSIZE_ANY_EXHDR(gt), &isnew);
+
+		if (isnew)
+			truth_state_check_classes(s);
+		if (s->task_kind == KEY_INT8)
+			truth_state_set_gold(s, task, NULL, 0, gold);
+		else
+			truth_state_set_gold(s, 0, KEY_MAP_TEXT(&s->tasks, task),
+								 KEY_MAP_TEXTLEN(&s->tasks, task), gold);
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/* Append src to dst, remapping ids through dst's key maps. */
+static void
+truth_state_merge(TruthState *dst, const TruthState *src)
+{
+	int32	   *tmap;
+	int32	   *wmap;
+	int32	   *lmap;
+	int32		i;
+	int64		j;
+
+	if (src->task_kind != dst->task_kind || src->workers.kind != dst->workers.kind)
+		elog(ERROR, "cannot combine truth inference states with different key types");
+
+	/* options: equal, NULL on both sides, or not seen on one side */
+	if (src->options_mode != TRUTH_OPTIONS_UNSEEN)
+	{
+		if (dst->options_mode == TRUTH_OPTIONS_UNSEEN)
+		{
+			dst->options_mode = src->options_mode;
+			dst->options = src->options;
+			if (src->options.warm_start)
+			{
+				Size		len = VARSIZE(src->options.warm_start);
+
+				dst->options.warm_start = MemoryContextAlloc(dst->mcxt, len);
+				memcpy(dst->options.warm_start, src->options.warm_start, len);
+			}
+		}
+		else if (dst->options_mode != src->options_mode ||
+				 (src->options_mode == TRUTH_OPTIONS_GIVEN &&
+				  !truth_options_equal(&dst->options, &src->options)))
+			truth_options_differ();
+	}
+
+	tmap = palloc_extended(sizeof(int32) * Max(src->tasks.n, 1), MCXT_ALLOC_HUGE);
+	wmap = palloc_extended(sizeof(int32) * Max(src->workers.n, 1), MCXT_ALLOC_HUGE);
+	lmap = palloc(sizeof(int32) * Max(src->labels.n, 1));
+	for (i = 0; i < src->tasks.n; i++)
+		tmap[i] = key_map_intern_text(&dst->tasks, KEY_MAP_TEXT(&src->tasks, i),
+									  KEY_MAP_TEXTLEN(&src->tasks, i), NULL);
+	for (i = 0; i < src->workers.n; i++)
+	{
+		if (src->workers.kind == KEY_INT8)
+			wmap[i] = key_map_intern_int(&dst->workers, KEY_MAP_INT(&src->workers, i), NULL);
+		else
+			wmap[i] = key_map_intern_text(&dst->workers, KEY_MAP_TEXT(&src->workers, i),
+										  KEY_MAP_TEXTLEN(&src->workers, i), NULL);
+	}
+	for (i = 0; i < src->labels.n; i++)
+		lmap[i] = key_map_intern_text(&dst->labels, KEY_MAP_TEXT(&src->labels, i),
+									  KEY_MAP_TEXTLEN(&src->labels, i), NULL);
+	truth_state_check_classes(dst);
+
+	for (j = 0; j < src->n; j++)
+	{
+		const TruthJudgment *jd = TRUTH_JUDGMENT(src, j);
+
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		truth_state_append(dst, src->task_kind == KEY_INT8 ? jd->task : tmap[jd->task],
+						   wmap[jd->worker], lmap[jd->label]);
+	}
+	for (i = 0; i < src->gold_tasks.n; i++)
+	{
+		if (src->gold_tasks.kind == KEY_INT8)
+			truth_state_set_gold(dst, KEY_MAP_INT(&src->gold_tasks, i), NULL, 0,
+								 lmap[src->gold_label[i]]);
+		else
+			truth_state_set_gold(dst, 0, KEY_MAP_TEXT(&src->gold_tasks, i),
+								 KEY_MAP_TEXTLEN(&src->gold_tasks, i), lmap[src->gold_label[i]]);
+	}
+	pfree(tmap);
+	pfree(wmap);
+	pfree(lmap);
+}
+
+/* Aggregate combine function: append the right state to the left one */
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_combine);
+Datum
+truth_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = labeling_agg_context(fcinfo, "truth_combine");
+	TruthState *s1 = PG_ARGISNULL(0) ? NULL : (TruthState *) PG_GETARG_POINTER(0);
+	TruthState *s2 = PG_ARGISNULL(1) ? NULL : (TruthState *) PG_GETARG_POINTER(1);
+
+	if (s2 == NULL)
+	{
+		if (s1 == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(s1);
+	}
+	/* state2 may live in a shorter-lived context: copy it into aggcontext */
+	if (s1 == NULL)
+		s1 = truth_state_create(aggcontext, s2->task_kind, s2->workers.kind);
+	truth_state_merge(s1, s2);
+	PG_RETURN_POINTER(s1);
+}
+
+/* Aggregate serialize function */
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_serialize);
+Datum
+truth_serialize(PG_FUNCTION_ARGS)
+{
+	TruthState *s;
+	StringInfoData buf;
+	Size		need;
+	int64		j;
+	int32		i;
+
+	(void) labeling_agg_context(fcinfo, "truth_serialize");
+	s = (TruthState *) PG_GETARG_POINTER(0);
+
+	need = (Size) s->n * sizeof(TruthJudgment) + key_map_memory(&s->tasks) +
+		key_map_memory(&s->workers) + key_map_memory(&s->labels) +
+		key_map_memory(&s->gold_tasks) + sizeof(int32) * (Size) s->gold_tasks.n +
+		(s->options.warm_start ? VARSIZE(s->options.warm_start) : 0) + 1024;
+	if (!AllocSizeIsValid(need))
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("truth inference state of a parallel worker is too large to pass to the leader"),
+				 errdetail("The state holds " INT64_FORMAT " judgments.", s->n),
+				 errhint("Disable parallel aggregation for this query: SET max_parallel_workers_per_gather = 0.")));
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, TRUTH_STATE_FORMAT);
+	pq_sendbyte(&buf, s->options_mode);
+	if (s->options_mode == TRUTH_OPTIONS_GIVEN)
+		truth_options_serialize(&s->options, &buf);
+	pq_sendbyte(&buf, (int) s->task_kind);
+	key_map_serialize(&s->tasks, &buf);
+	key_map_serialize(&s->workers, &buf);
+	key_map_serialize(&s->labels, &buf);
+	pq_sendint64(&buf, s->n);
+	enlargeStringInfo(&buf, (int) (s->n * sizeof(TruthJudgment)));
+	for (j = 0; j < s->n; j++)
+	{
+		const TruthJudgment *jd = TRUTH_JUDGMENT(s, j);
+
+		pq_writeint64(&buf, jd->task);
+		pq_writeint32(&buf, jd->worker);
+		pq_writeint32(&buf, jd->label);
+	}
+	key_map_serialize(&s->gold_tasks, &buf);
+	for (i = 0; i < s->gold_tasks.n; i++)
+		pq_sendint32(&buf, s->gold_label[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void pg_attribute_noreturn()
+truth_state_corrupt(const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid truth inference state: %s", what)));
+}
+
+/* Aggregate deserialize function */
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_deserialize);
+Datum
+truth_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *b;
+	StringInfoData buf;
+	TruthState *s;
+	TruthOptions opts;
+	int			format;
+	int			mode;
+	int			kind;
+	int			wkind;
+	int64		n;
+	int64		j;
+	int32		i;
+
+	(void) labeling_agg_context(fcinfo, "truth_deserialize");
+	b = PG_GETARG_BYTEA_PP(0);
+	buf.data = VARDATA_ANY(b);
+	buf.len = VARSIZE_ANY_EXHDR(b);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+
+	format = pq_getmsgbyte(&buf);
+	if (format != TRUTH_STATE_FORMAT)
+		truth_state_corrupt("unknown format");
+	mode = pq_getmsgbyte(&buf);
+	if (mode != TRUTH_OPTIONS_UNSEEN && mode != TRUTH_OPTIONS_NULL && mode != TRUTH_OPTIONS_GIVEN)
+		truth_state_corrupt("bad options marker");
+	memset(&opts, 0, sizeof(opts));
+	if (mode == TRUTH_OPTIONS_GIVEN)
+		truth_options_deserialize(&buf, &opts, CurrentMemoryContext);
+
+	kind = pq_getmsgbyte(&buf);
+	if (kind != KEY_INT8 && kind != KEY_TEXT)
+		truth_state_corrupt("bad task key kind");
+	s = truth_state_create(CurrentMemoryContext, (KeyKind) kind, KEY_INT8);
+	s->options_mode = mode;
+	s->options = opts;
+	key_map_deserialize_into(&s->tasks, &buf);
+	if (buf.cursor >= buf.len)
+		truth_state_corrupt("missing worker keys");
+	wkind = (unsigned char) buf.data[buf.cursor];
+	if (wkind != KEY_INT8 && wkind != KEY_TEXT)
+		truth_state_corrupt("bad worker key kind");
+	key_map_init(&s->workers, CurrentMemoryContext, (KeyKind) wkind);
+	key_map_deserialize_into(&s->workers, &buf);
+	key_map_deserialize_into(&s->labels, &buf);
+	truth_state_check_classes(s);
+	if (s->task_kind == KEY_INT8 && s->tasks.n != 0)
+		truth_state_corrupt("bigint task keys with a text key map");
+
+	n = pq_getmsgint64(&buf);
+	if (n < 0 || n > TRUTH_MAX_JUDGMENTS ||
+		n > (int64) (buf.len - buf.cursor) / (int64) sizeof(TruthJudgment))
+		truth_state_corrupt("bad judgment count");
+	for (j = 0; j < n; j++)
+	{
+		int64		t = pq_getmsgint64(&buf);
+		int32		w = pq_getmsgint(&buf, 4);
+		int32		l = pq_getmsgint(&buf, 4);
+
+		if ((s->task_kind == KEY_TEXT && (t < 0 || t >= s->tasks.n)) ||
+			w < 0 || w >= s->workers.n || l < 0 || l >= s->labels.n)
+			truth_state_corrupt("id out of range");
+		truth_state_append(s, t, w, l);
+	}
+
+	/* gold labels: keys, then one label id each */
+	{
+		KeyMap	   *gm = key_map_deserialize(&buf, CurrentMemoryContext);
+
+		if (gm->kind != s->task_kind)
+			truth_state_corrupt("gold task keys of the wrong kind");
+		if ((Size) (buf.len - buf.cursor) != sizeof(int32) * (Size) gm->n)
+			truth_state_corrupt("truncated gold labels");
+		for (i = 0; i < gm->n; i++)
+		{
+			int32		g = pq_getmsgint(&buf, 4);
+
+			if (g < 0 || g >= s->labels.n)
+				truth_state_corrupt("gold label out of range");
+			if (gm->kind == KEY_INT8)
+				truth_state_set_gold(s, KEY_MAP_INT(gm, i), NULL, 0, g);
+			else
+				truth_state_set_gold(s, 0, KEY_MAP_TEXT(gm, i), KEY_MAP_TEXTLEN(gm, i), g);
+		}
+	}
+	pq_getmsgend(&buf);
+	PG_RETURN_POINTER(s);
+}
