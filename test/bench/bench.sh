@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+# test/bench/bench.sh - the benchmark harness (make bench).
+#
+# Self-contained like test/demo.sh: installs what is missing, builds and installs the extension
+# (warnings are errors), compiles the crowd generator (test/bench/gen_crowd.c), starts a throwaway
+# cluster tuned for benchmarking, loads synthetic crowds into UNLOGGED tables and times every
+# method on each of them, then stops the cluster and removes it.
+#
+# For every dataset (judgments x classes) and method it prints: the plan shape, the median and
+# the fastest of BENCH_RUNS runs, judgments per second (at the median), the peak memory of the
+# backend and the ratios of the median to count(*) and to mode() WITHIN GROUP over the same table,
+# measured in the same run.  Runs are interleaved (run 1 of every method, then run 2, ...) so that
+# load from other processes spreads over all methods alike.
+#
+# Methods: the baselines below, then every line "name | SQL" of test/bench/*.bench (sorted by file
+# name).  Adding a method is one line in the .bench file of its feature.  The SQL runs with
+# search_path = <dataset schema>, public, where these tables live:
+#   judgments(task, worker, label text, weight float8)   task and worker bigint (or text, see
+#                                                         BENCH_KEY_TYPE); weight = the worker's
+#                                                         true expected accuracy
+#   gold(task, label text)                                the true label of every task
+# Each run is one fresh backend (a new connection) that first loads the library and reads the
+# table once (warm-up), then executes  SELECT count(q.*) FROM (<SQL>) q  so that every output
+# row is computed and none is sent to the client; the time is psql's \timing of that statement.
+#
+# Peak memory: the kernel's peak resident set of the backend (VmHWM in /proc/<pid>/status) is
+# reset (/proc/<pid>/clear_refs) after the warm-up; peak = VmHWM after the query - VmRSS before
+# it - the growth of its shared-memory pages (RssShmem: shared buffers it mapped, not its own
+# memory).  It counts everything the backend allocated (hash tables, sorts, aggregate states),
+# at its high-water mark.  Parallel workers are other processes: for plans with a Gather, the
+# figure covers the leader only (the plan column shows the Gather).
+#
+# Environment (defaults in brackets):
+#   BENCH_SIZES      judgments per dataset ["1000000 10000000"]
+#   BENCH_CLASSES    numbers of classes K ["2 5"]
+#   BENCH_RUNS       timed runs per method and dataset; the median is reported [5]
+#   BENCH_METHODS    only the methods whose name matches this grep -E pattern (the baselines
+#                    always run) [all]
+#   BENCH_KEY_TYPE   int | text: type of the task and worker keys [int]
+#   BENCH_OVERLAP    judgments per task, N or A:B (see gen_crowd.c) [5]
+#   BENCH_GEN_ARGS   more gen_crowd options, e.g. "--spammers 0.3" [none]
+#   BENCH_SEED       generator seed [1]
+#   BENCH_OUT        folder for results.csv and results.md [test/bench/out]
+#   BENCH_SHARED_BUFFERS, BENCH_WORK_MEM, BENCH_PARALLEL (max_parallel_workers_per_gather),
+#   BENCH_JIT        server settings [1GB, 1GB, 2, off]; see bench_settings below
+#   BENCH_NO_BUILD=1 use the installed extension and a running cluster (PGHOST/PGPORT/PGUSER),
+#                    as the shell tests do
+# Plus PG_CONFIG and LABELING_SKIP_DEPS as in test/lib.sh.
+#
+# Examples:
+#   make bench                                                  # 1M and 10M, K = 2 and 5
+#   BENCH_SIZES=1000000 BENCH_CLASSES=5 BENCH_RUNS=3 test/bench/bench.sh   # a quick run
+#   BENCH_METHODS='^majority_vote$' BENCH_SIZES=10000000 BENCH_CLASSES=5 test/bench/bench.sh
+source "$(dirname "$0")/../lib.sh"
+
+bench_dir="$LABELING_ROOT/test/bench"
+: "${BENCH_SIZES:=1000000 10000000}"
+: "${BENCH_CLASSES:=2 5}"
+: "${BENCH_RUNS:=5}"
+: "${BENCH_METHODS:=}"
+: "${BENCH_KEY_TYPE:=int}"
+: "${BENCH_OVERLAP:=5}"
+: "${BENCH_GEN_ARGS:=}"
+: "${BENCH_SEED:=1}"
+: "${BENCH_OUT:=$bench_dir/out}"
+: "${BENCH_SHARED_BUFFERS:=1GB}"
+: "${BENCH_WORK_MEM:=1GB}"
+: "${BENCH_PARALLEL:=2}"
+: "${BENCH_JIT:=off}"
+
+case "$BENCH_KEY_TYPE" in
+int) key_sql=bigint ;;
+text) key_sql=text ;;
+*) echo "BENCH_KEY_TYPE must be int or text" >&2; exit 2 ;;
+esac
+[[ "$BENCH_RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_RUNS must be a positive integer" >&2; exit 2; }
+
+# Server settings for benchmarking (appended to postgresql.conf of the throwaway cluster):
+# - shared_buffers 1GB: the 1M tables stay in shared buffers; a 10M table (575 MB) is larger than
+#   a quarter of it, so its sequential scans use a small ring and read the OS page cache, as on
+#   any server whose tables exceed its buffers.
+# - work_mem 1GB (hash_mem_multiplier stays 2): neither the sort of mode() nor the hash tables of
+#   the GROUP BY spill to disk at 10M judgments, so the comparison is of in-memory algorithms.
+# - max_parallel_workers_per_gather 2 (the default): the planner may use parallel plans.
+# - jit off: JIT compilation time varies from run to run and these queries are dominated by
+#   hashing, sorting and the aggregates, not by expression evaluation.
+# - autovacuum off: the tables are vacuumed and analyzed once after loading; nothing runs in the
+#   background during the timings.
+bench_settings() {
+	cat <<EOF
+shared_buffers = '$BENCH_SHARED_BUFFERS'
+work_mem = '$BENCH_WORK_MEM'
+max_parallel_workers_per_gather = $BENCH_PARALLEL
+jit = $BENCH_JIT
+autovacuum = off
+EOF
+}
+
+# The baselines, then every method of test/bench/*.bench.
+method_names=()
+method_sqls=()
+add_method() {		# add_method <name> <sql>
+	method_names+=("$1")
+	method_sqls+=("$2")
+}
+add_method 'count(*)' 'SELECT count(*) FROM judgments'
+add_method 'count(*) GROUP BY task' 'SELECT task, count(*) FROM judgments GROUP BY task'
+add_method 'mode() GROUP BY task' \
+	'SELECT task, mode() WITHIN GROUP (ORDER BY label) FROM judgments GROUP BY task'
+nbaselines=${#method_names[@]}
+
+load_methods() {
+	local f line name sql
+	for f in "$bench_dir"/*.bench; do
+		[ -e "$f" ] || continue
+		while IFS= read -r line || [ -n "$line" ]; do
+			[[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+			if [[ "$line" != *" | "* ]]; then
+				echo "$f: not a 'name | SQL' line: $line" >&2
+				exit 2
+			fi
+			name="${line%% | *}"
+			sql="${line#* | }"
+			name="${name%"${name##*[![:space:]]}"}"
+			[ -n "$BENCH_METHODS" ] && ! grep -Eq -- "$BENCH_METHODS" <<<"$name" && continue
+			add_method "$name" "$sql"
+		done <"$f"
+	done
+}
+load_methods
+
+size_label() {		# 1000000 -> 1m, 100000 -> 100k
+	local n=$1
+	if [ $((n % 1000000)) = 0 ]; then echo "$((n / 1000000))m"
+	elif [ $((n % 1000)) = 0 ]; then echo "$((n / 1000))k"
+	else echo "$n"; fi
+}
+
+# One timed run in a fresh backend: prints "<ms> <peak kB>".
+bench_run() {		# bench_run <schema> <sql>
+	local out ms before after peak
+	out=$(labeling_psql -d "$BENCH_DB" -At -F ' ' <<EOF
+SET search_path = $1, public;
+SELECT 'warmup', labeling.label_count('{"a": 1}'), count(*) FROM judgments;
+SELECT bench.reset_peak();
+SELECT 'before', * FROM bench.memory();
+\\timing on
+SELECT 'rows', count(q.*) FROM ($2) q;
+\\timing off
+SELECT 'after', * FROM bench.memory();
+EOF
+	) || { echo "query failed: $2" >&2; return 1; }
+	ms=$(awk '/^Time: /{print $2; exit}' <<<"$out")
+	before=$(awk '$1 == "before"' <<<"$out")
+	after=$(awk '$1 == "after"' <<<"$out")
+	# peak = HWM after - RSS before - growth of the shared-memory pages
+	peak=$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x, " "); split(a, y, " ");
+		p = y[3] - x[2] - (y[4] - x[4]); print (p < 0 ? 0 : p) }')
+	echo "$ms $peak"
+}
+
+median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+minimum() { sort -g | head -n 1; }
+
+labeling_install_deps
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+	labeling_build
+	LABELING_PG_CONF="$(bench_settings)" labeling_cluster_start
+else
+	PG_BINDIR=$("$PG_CONFIG" --bindir)
+	export PG_BINDIR
+fi
+labeling_log "compiling the crowd generator"
+cc -O2 -std=c99 -Wall -Wextra -Werror -o "$bench_dir/gen_crowd" "$bench_dir/gen_crowd.c" -lm
+gen="$bench_dir/gen_crowd"
+
+BENCH_DB=labeling_bench
+labeling_psql -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB"
+labeling_psql -d "$BENCH_DB" -c 'CREATE EXTENSION labeling' -f "$bench_dir/bench.sql"
+
+mkdir -p "$BENCH_OUT"
+csv="$BENCH_OUT/results.csv"
+md="$BENCH_OUT/results.md"
+echo "dataset,judgments,classes,key_type,tasks,workers,method,plan,median_s,min_s,judgments_per_s,peak_mb,x_count,x_mode,runs" >"$csv"
+: >"$md"
+
+# The environment, so that every table can be traced back to its machine and settings.
+{
+	echo "labeling $(git -C "$LABELING_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')," \
+		"$(labeling_psql -d "$BENCH_DB" -At -c 'SELECT version()' | sed 's/ on .*//')," \
+		"$(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo))," \
+		"load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "settings: $(labeling_psql -d "$BENCH_DB" -At -F= -c "SELECT string_agg(name || '=' || setting ||
+		coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers',
+		'work_mem', 'hash_mem_multiplier', 'max_parallel_workers_per_gather', 'jit')")"
+	echo "runs per method: $BENCH_RUNS (median reported); data: gen_crowd --overlap $BENCH_OVERLAP" \
+		"--seed $BENCH_SEED --key-type $BENCH_KEY_TYPE $BENCH_GEN_ARGS"
+} | tee -a "$md"
+
+for n in $BENCH_SIZES; do
+	for k in $BENCH_CLASSES; do
+		schema="crowd_$(size_label "$n")_k$k"
+		[ "$BENCH_KEY_TYPE" = text ] && schema="${schema}_text"
+		labeling_log "generating and loading $n judgments, K=$k into $schema"
+		labeling_psql -d "$BENCH_DB" -c "CREATE SCHEMA $schema" \
+			-c "CREATE UNLOGGED TABLE $schema.judgments (task $key_sql, worker $key_sql, label text, weight float8)" \
+			-c "CREATE UNLOGGED TABLE $schema.gold (task $key_sql, label text)"
+		gold="$LABELING_WORK/gold.csv"
+		[ -n "${LABELING_WORK:-}" ] || gold=$(mktemp)
+		# shellcheck disable=SC2086
+		"$gen" --judgments "$n" --classes "$k" --overlap "$BENCH_OVERLAP" --seed "$BENCH_SEED" \
+			--key-type "$BENCH_KEY_TYPE" --weights --gold "$gold" $BENCH_GEN_ARGS |
+			labeling_psql -d "$BENCH_DB" -c "COPY $schema.judgments FROM STDIN (FORMAT csv, HEADER true)"
+		labeling_psql -d "$BENCH_DB" -c "COPY $schema.gold FROM STDIN (FORMAT csv, HEADER true)" <"$gold"
+		rm -f "$gold"
+		labeling_psql -d "$BENCH_DB" -c "VACUUM (FREEZE, ANALYZE) $schema.judgments" \
+			-c "VACUUM (FREEZE, ANALYZE) $schema.gold"
+		read -r ntasks nworkers tsize < <(labeling_psql -d "$BENCH_DB" -At -F ' ' -c \
+			"SELECT count(DISTINCT task), count(DISTINCT worker),
+					pg_size_pretty(pg_table_size('$schema.judgments')) FROM $schema.judgments")
+		title="$n judgments, K=$k, $ntasks tasks, $nworkers workers, $BENCH_KEY_TYPE keys, table $tsize"
+		labeling_log "$title: $BENCH_RUNS runs of ${#method_names[@]} methods"
+
+		declare -A times=() peaks=()
+		plans=()
+		for i in "${!method_names[@]}"; do
+			plans[i]=$(labeling_psql -d "$BENCH_DB" -At -c "SET search_path = $schema, public" \
+				-c "SELECT bench.plan_shape(\$q\$${method_sqls[i]}\$q\$)")
+		done
+		for r in $(seq "$BENCH_RUNS"); do
+			for i in "${!method_names[@]}"; do
+				res=$(bench_run "$schema" "${method_sqls[i]}") || exit 1
+				read -r ms kb <<<"$res"
+				[ -n "$ms" ] || { echo "no timing for ${method_names[i]}" >&2; exit 1; }
+				times[$i]+="$ms "
+				peaks[$i]+="$kb "
+			done
+			labeling_log "run $r of $BENCH_RUNS done"
+		done
+
+		# the two references: count(*) and mode(), by position among the baselines
+		t_count=$(tr ' ' '\n' <<<"${times[0]}" | grep . | median)
+		t_mode=$(tr ' ' '\n' <<<"${times[2]}" | grep . | median)
+		echo
+		echo "== $title"
+		{
+			echo
+			echo "**$title**"
+			echo
+			echo "| method | plan | median s | min s | judgments/s | peak MB | × count(*) | × mode() |"
+			echo "|---|---|---:|---:|---:|---:|---:|---:|"
+		} >>"$md"
+		printf '%-28s %9s %9s %12s %9s %10s %9s  %s\n' method 'median s' 'min s' judgments/s \
+			'peak MB' 'x count(*)' 'x mode()' plan
+		for i in "${!method_names[@]}"; do
+			t=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | median)
+			tmin=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | minimum)
+			kb=$(tr ' ' '\n' <<<"${peaks[$i]}" | grep . | median)
+			read -r s smin rate mb xc xm < <(awk -v t="$t" -v tmin="$tmin" -v kb="$kb" -v n="$n" \
+				-v tc="$t_count" -v tm="$t_mode" 'BEGIN {
+				printf "%.3f %.3f %.0f %.0f %.2f %.2f\n", t / 1000, tmin / 1000, n / (t / 1000),
+					kb / 1024, t / tc, t / tm }')
+			printf '%-28s %9s %9s %12s %9s %10s %9s  %s\n' "${method_names[i]}" "$s" "$smin" \
+				"$rate" "$mb" "$xc" "$xm" "${plans[i]}"
+			echo "| \`${method_names[i]}\` | ${plans[i]} | $s | $smin | $rate | $mb | $xc | $xm |" >>"$md"
+			echo "$schema,$n,$k,$BENCH_KEY_TYPE,$ntasks,$nworkers,\"${method_names[i]}\",\"${plans[i]}\",$s,$smin,$rate,$mb,$xc,$xm,$BENCH_RUNS" >>"$csv"
+		done
+		unset times peaks
+		echo
+		labeling_psql -d "$BENCH_DB" -c "DROP SCHEMA $schema CASCADE"
+	done
+done
+labeling_log "results: $csv and $md"
