@@ -36,6 +36,7 @@
 #   BENCH_RUNS       timed runs per method and dataset; the median is reported [5]
 #   BENCH_METHODS    only the methods whose name matches this grep -E pattern (the baselines
 #                    always run) [all]
+#   BENCH_METHOD_FILES the method files to read, space-separated [test/bench/*.bench]
 #   BENCH_KEY_TYPE   int | text: type of the task and worker keys [int]
 #   BENCH_OVERLAP    judgments per task, N or A:B (see gen_crowd.c) [5]
 #   BENCH_GEN_ARGS   more gen_crowd options, e.g. "--spammers 0.3" [none]
@@ -111,7 +112,7 @@ nbaselines=${#method_names[@]}
 
 load_methods() {
 	local f line name sql
-	for f in "$bench_dir"/*.bench; do
+	for f in ${BENCH_METHOD_FILES:-"$bench_dir"/*.bench}; do
 		[ -e "$f" ] || continue
 		while IFS= read -r line || [ -n "$line" ]; do
 			[[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
@@ -175,6 +176,7 @@ cc -O2 -std=c99 -Wall -Wextra -Werror -o "$bench_dir/gen_crowd" "$bench_dir/gen_
 gen="$bench_dir/gen_crowd"
 
 BENCH_DB=labeling_bench
+export PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning"
 labeling_psql -d postgres -c "DROP DATABASE IF EXISTS $BENCH_DB" -c "CREATE DATABASE $BENCH_DB"
 labeling_psql -d "$BENCH_DB" -c 'CREATE EXTENSION labeling' -f "$bench_dir/bench.sql"
 
@@ -205,28 +207,28 @@ for n in $BENCH_SIZES; do
 		labeling_psql -d "$BENCH_DB" -c "CREATE SCHEMA $schema" \
 			-c "CREATE UNLOGGED TABLE $schema.judgments (task $key_sql, worker $key_sql, label text, weight float8)" \
 			-c "CREATE UNLOGGED TABLE $schema.gold (task $key_sql, label text)"
-		gold="$LABELING_WORK/gold.csv"
-		[ -n "${LABELING_WORK:-}" ] || gold=$(mktemp)
+		gold=$(mktemp)
 		# shellcheck disable=SC2086
 		"$gen" --judgments "$n" --classes "$k" --overlap "$BENCH_OVERLAP" --seed "$BENCH_SEED" \
 			--key-type "$BENCH_KEY_TYPE" --weights --gold "$gold" $BENCH_GEN_ARGS |
 			labeling_psql -d "$BENCH_DB" -c "COPY $schema.judgments FROM STDIN (FORMAT csv, HEADER true)"
-		labeling_psql -d "$BENCH_DB" -c "COPY $schema.gold FROM STDIN (FORMAT csv, HEADER true)" <"$gold"
+		read -r ntasks nworkers tsize < <(labeling_psql -d "$BENCH_DB" -At -F ' ' \
+			-c "\\copy $schema.gold FROM '$gold' WITH (FORMAT csv, HEADER true)" \
+			-c "VACUUM (FREEZE, ANALYZE) $schema.judgments" -c "VACUUM (FREEZE, ANALYZE) $schema.gold" \
+			-c "SELECT count(DISTINCT task), count(DISTINCT worker),
+					   pg_size_pretty(pg_table_size('$schema.judgments')) FROM $schema.judgments")
 		rm -f "$gold"
-		labeling_psql -d "$BENCH_DB" -c "VACUUM (FREEZE, ANALYZE) $schema.judgments" \
-			-c "VACUUM (FREEZE, ANALYZE) $schema.gold"
-		read -r ntasks nworkers tsize < <(labeling_psql -d "$BENCH_DB" -At -F ' ' -c \
-			"SELECT count(DISTINCT task), count(DISTINCT worker),
-					pg_size_pretty(pg_table_size('$schema.judgments')) FROM $schema.judgments")
 		title="$n judgments, K=$k, $ntasks tasks, $nworkers workers, $BENCH_KEY_TYPE keys, table $tsize"
 		labeling_log "$title: $BENCH_RUNS runs of ${#method_names[@]} methods"
 
 		declare -A times=() peaks=()
-		plans=()
-		for i in "${!method_names[@]}"; do
-			plans[i]=$(labeling_psql -d "$BENCH_DB" -At -c "SET search_path = $schema, public" \
-				-c "SELECT bench.plan_shape(\$q\$${method_sqls[i]}\$q\$)")
-		done
+		mapfile -t plans < <({
+			echo "SET search_path = $schema, public;"
+			for i in "${!method_names[@]}"; do
+				echo "SELECT bench.plan_shape(\$q\$${method_sqls[i]}\$q\$);"
+			done
+		} | labeling_psql -d "$BENCH_DB" -At)
+		[ ${#plans[@]} = ${#method_names[@]} ] || { echo "cannot plan every method" >&2; exit 1; }
 		for r in $(seq "$BENCH_RUNS"); do
 			for i in "${!method_names[@]}"; do
 				res=$(bench_run "$schema" "${method_sqls[i]}") || exit 1
