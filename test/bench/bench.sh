@@ -192,8 +192,8 @@ echo "dataset,judgments,classes,key_type,tasks,workers,method,plan,median_s,min_
 		"$(labeling_psql -d "$BENCH_DB" -At -c 'SELECT version()' | sed 's/ on .*//')," \
 		"$(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo))," \
 		"load average $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "settings: $(labeling_psql -d "$BENCH_DB" -At -F= -c "SELECT string_agg(name || '=' || setting ||
-		coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers',
+	echo "settings: $(labeling_psql -d "$BENCH_DB" -At -c "SELECT string_agg(name || '=' ||
+		current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN ('shared_buffers',
 		'work_mem', 'hash_mem_multiplier', 'max_parallel_workers_per_gather', 'jit')")"
 	echo "runs per method: $BENCH_RUNS (median reported); data: gen_crowd --overlap $BENCH_OVERLAP" \
 		"--seed $BENCH_SEED --key-type $BENCH_KEY_TYPE $BENCH_GEN_ARGS"
