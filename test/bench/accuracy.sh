@@ -40,6 +40,7 @@
 #                      as the shell tests do
 # Plus PG_CONFIG and LABELING_SKIP_DEPS as in test/lib.sh.
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/bench_lib.sh"
 
 bench_dir="$LABELING_ROOT/test/bench"
 : "${ACCURACY_METHODS:=}"
@@ -52,21 +53,8 @@ reference_methods="mv wawa ds ocds glad"
 # ---------------------------------------------------------------- methods
 method_names=()
 method_sqls=()
-for f in ${ACCURACY_METHOD_FILES:-"$bench_dir"/*.accuracy}; do
-	[ -e "$f" ] || continue
-	while IFS= read -r line || [ -n "$line" ]; do
-		[[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-		if [[ "$line" != *" | "* ]]; then
-			echo "$f: not a 'name | SQL' line: $line" >&2
-			exit 2
-		fi
-		name="${line%% | *}"
-		name="${name%"${name##*[![:space:]]}"}"
-		[ -n "$ACCURACY_METHODS" ] && ! grep -Eq -- "$ACCURACY_METHODS" <<<"$name" && continue
-		method_names+=("$name")
-		method_sqls+=("${line#* | }")
-	done <"$f"
-done
+# shellcheck disable=SC2086
+bench_read_methods "$ACCURACY_METHODS" ${ACCURACY_METHOD_FILES:-"$bench_dir"/*.accuracy}
 if [ "$ACCURACY_REFERENCE" != 0 ]; then
 	for m in $reference_methods; do
 		method_names+=("ck:$m")

@@ -53,6 +53,7 @@
 #   BENCH_SIZES=1000000 BENCH_CLASSES=5 BENCH_RUNS=3 test/bench/bench.sh   # a quick run
 #   BENCH_METHODS='^majority_vote$' BENCH_SIZES=10000000 BENCH_CLASSES=5 test/bench/bench.sh
 source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/bench_lib.sh"
 
 bench_dir="$LABELING_ROOT/test/bench"
 : "${BENCH_SIZES:=1000000 10000000}"
@@ -110,25 +111,8 @@ add_method 'mode() GROUP BY task' \
 	'SELECT task, mode() WITHIN GROUP (ORDER BY label) FROM judgments GROUP BY task'
 nbaselines=${#method_names[@]}
 
-load_methods() {
-	local f line name sql
-	for f in ${BENCH_METHOD_FILES:-"$bench_dir"/*.bench}; do
-		[ -e "$f" ] || continue
-		while IFS= read -r line || [ -n "$line" ]; do
-			[[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
-			if [[ "$line" != *" | "* ]]; then
-				echo "$f: not a 'name | SQL' line: $line" >&2
-				exit 2
-			fi
-			name="${line%% | *}"
-			sql="${line#* | }"
-			name="${name%"${name##*[![:space:]]}"}"
-			[ -n "$BENCH_METHODS" ] && ! grep -Eq -- "$BENCH_METHODS" <<<"$name" && continue
-			add_method "$name" "$sql"
-		done <"$f"
-	done
-}
-load_methods
+# shellcheck disable=SC2086
+bench_read_methods "$BENCH_METHODS" ${BENCH_METHOD_FILES:-"$bench_dir"/*.bench}
 
 size_label() {		# 1000000 -> 1m, 100000 -> 100k
 	local n=$1

@@ -305,6 +305,18 @@ parse_fraction(const char *opt, const char *s)
 	return v;
 }
 
+/* 0 for the value c0, 1 for c1, else an error. */
+static int
+parse_choice(const char *opt, const char *v, const char *c0, const char *c1)
+{
+	if (strcmp(v, c0) == 0)
+		return 0;
+	if (strcmp(v, c1) == 0)
+		return 1;
+	fprintf(stderr, "gen_crowd: %s must be %s or %s, not \"%s\"\n", opt, c0, c1, v);
+	exit(2);
+}
+
 static void
 parse_options(int argc, char **argv, Options *o)
 {
@@ -396,22 +408,12 @@ parse_options(int argc, char **argv, Options *o)
 		else if (strcmp(a, "--key-type") == 0)
 		{
 			NEEDVAL();
-			if (strcmp(v, "int") == 0)
-				o->text_keys = 0;
-			else if (strcmp(v, "text") == 0)
-				o->text_keys = 1;
-			else
-				usage("--key-type must be int or text");
+			o->text_keys = parse_choice(a, v, "int", "text");
 		}
 		else if (strcmp(a, "--order") == 0)
 		{
 			NEEDVAL();
-			if (strcmp(v, "random") == 0)
-				o->shuffle = 1;
-			else if (strcmp(v, "task") == 0)
-				o->shuffle = 0;
-			else
-				usage("--order must be random or task");
+			o->shuffle = parse_choice(a, v, "task", "random");
 		}
 		else if (strcmp(a, "--gold") == 0)
 		{
