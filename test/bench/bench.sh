@@ -109,7 +109,6 @@ add_method 'count(*)' 'SELECT count(*) FROM judgments'
 add_method 'count(*) GROUP BY task' 'SELECT task, count(*) FROM judgments GROUP BY task'
 add_method 'mode() GROUP BY task' \
 	'SELECT task, mode() WITHIN GROUP (ORDER BY label) FROM judgments GROUP BY task'
-nbaselines=${#method_names[@]}
 
 # shellcheck disable=SC2086
 bench_read_methods "$BENCH_METHODS" ${BENCH_METHOD_FILES:-"$bench_dir"/*.bench}
@@ -172,7 +171,7 @@ echo "dataset,judgments,classes,key_type,tasks,workers,method,plan,median_s,min_
 
 # The environment, so that every table can be traced back to its machine and settings.
 {
-	echo "labeling $(git -C "$LABELING_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')," \
+	echo "labeling $(git -C "$LABELING_ROOT" describe --always --dirty 2>/dev/null || echo '?')," \
 		"$(labeling_psql -d "$BENCH_DB" -At -c 'SELECT version()' | sed 's/ on .*//')," \
 		"$(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo))," \
 		"load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -227,6 +226,7 @@ for n in $BENCH_SIZES; do
 		# the two references: count(*) and mode(), by position among the baselines
 		t_count=$(tr ' ' '\n' <<<"${times[0]}" | grep . | median)
 		t_mode=$(tr ' ' '\n' <<<"${times[2]}" | grep . | median)
+		title="$title; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 		echo
 		echo "== $title"
 		{
