@@ -6,11 +6,15 @@
 # cluster tuned for benchmarking, loads synthetic crowds into UNLOGGED tables and times every
 # method on each of them, then stops the cluster and removes it.
 #
-# For every dataset (judgments x classes) and method it prints: the plan shape, the median and
-# the fastest of BENCH_RUNS runs, judgments per second (at the median), the peak memory of the
-# backend and the ratios of the median to count(*) and to mode() WITHIN GROUP over the same table,
-# measured in the same run.  Runs are interleaved (run 1 of every method, then run 2, ...) so that
-# load from other processes spreads over all methods alike.
+# For every dataset (judgments x classes) and method it prints: the median and the fastest of
+# BENCH_RUNS runs (wall clock), the median CPU time of the backend, judgments per second (at the
+# median), the peak memory of the backend, the ratios of the median to count(*) and to mode()
+# WITHIN GROUP over the same table in the same run, the ratio of CPU times to mode()'s, and the
+# plan shape.  Runs are interleaved (run 1 of every method, then run 2, ...) so that load from
+# other processes spreads over all methods alike.  The CPU time (user + system of the backend,
+# from /proc/<pid>/stat, 10 ms resolution) does not count the time the backend waits for a CPU,
+# so it is the steadier figure on a busy machine; like the memory, it covers the leader only for
+# plans with a Gather.
 #
 # Methods: the baselines below, then every line "name | SQL" of test/bench/*.bench (sorted by file
 # name).  Adding a method is one line in the .bench file of its feature.  The SQL runs with
@@ -120,31 +124,34 @@ size_label() {		# 1000000 -> 1m, 100000 -> 100k
 	else echo "$n"; fi
 }
 
-# One timed run in a fresh backend: prints "<ms> <peak kB>".
+# One timed run in a fresh backend: prints "<wall ms> <cpu ms> <peak kB>".
 bench_run() {		# bench_run <schema> <sql>
-	local out ms before after peak
+	local out ms before after
 	out=$(labeling_psql -d "$BENCH_DB" -At -F ' ' <<EOF
 SET search_path = $1, public;
 SELECT 'warmup', labeling.label_count('{"a": 1}'), count(*) FROM judgments;
 SELECT bench.reset_peak();
-SELECT 'before', * FROM bench.memory();
+SELECT 'before', * FROM bench.usage();
 \\timing on
 SELECT 'rows', count(q.*) FROM ($2) q;
 \\timing off
-SELECT 'after', * FROM bench.memory();
+SELECT 'after', * FROM bench.usage();
 EOF
 	) || { echo "query failed: $2" >&2; return 1; }
 	ms=$(awk '/^Time: /{print $2; exit}' <<<"$out")
 	before=$(awk '$1 == "before"' <<<"$out")
 	after=$(awk '$1 == "after"' <<<"$out")
-	# peak = HWM after - RSS before - growth of the shared-memory pages
-	peak=$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x, " "); split(a, y, " ");
-		p = y[3] - x[2] - (y[4] - x[4]); print (p < 0 ? 0 : p) }')
-	echo "$ms $peak"
+	# cpu = ticks after - ticks before; peak = HWM after - RSS before - growth of shared memory
+	awk -v ms="$ms" -v b="$before" -v a="$after" -v hz="$clk_tck" 'BEGIN {
+		split(b, x, " "); split(a, y, " ")
+		p = y[3] - x[2] - (y[4] - x[4])
+		printf "%s %.0f %d\n", ms, (y[5] - x[5]) * 1000 / hz, (p < 0 ? 0 : p) }'
 }
+clk_tck=$(getconf CLK_TCK)
 
-median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
-minimum() { sort -g | head -n 1; }
+# median / minimum of the numbers given as arguments
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+minimum() { printf '%s\n' "$@" | sort -g | head -n 1; }
 
 labeling_install_deps
 if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
@@ -166,7 +173,7 @@ labeling_psql -d "$BENCH_DB" -c 'CREATE EXTENSION labeling' -f "$bench_dir/bench
 mkdir -p "$BENCH_OUT"
 csv="$BENCH_OUT/results.csv"
 md="$BENCH_OUT/results.md"
-echo "dataset,judgments,classes,key_type,tasks,workers,method,plan,median_s,min_s,judgments_per_s,peak_mb,x_count,x_mode,runs" >"$csv"
+echo "dataset,judgments,classes,key_type,tasks,workers,method,plan,median_s,min_s,cpu_s,judgments_per_s,peak_mb,x_count,x_mode,cpu_x_mode,runs" >"$csv"
 : >"$md"
 
 # The environment, so that every table can be traced back to its machine and settings.
@@ -204,7 +211,9 @@ for n in $BENCH_SIZES; do
 		title="$n judgments, K=$k, $ntasks tasks, $nworkers workers, $BENCH_KEY_TYPE keys, table $tsize"
 		labeling_log "$title: $BENCH_RUNS runs of ${#method_names[@]} methods"
 
-		declare -A times=() peaks=()
+		times=()
+		cpus=()
+		peaks=()
 		mapfile -t plans < <({
 			echo "SET search_path = $schema, public;"
 			for i in "${!method_names[@]}"; do
@@ -215,17 +224,19 @@ for n in $BENCH_SIZES; do
 		for r in $(seq "$BENCH_RUNS"); do
 			for i in "${!method_names[@]}"; do
 				res=$(bench_run "$schema" "${method_sqls[i]}") || exit 1
-				read -r ms kb <<<"$res"
+				read -r ms cpu kb <<<"$res"
 				[ -n "$ms" ] || { echo "no timing for ${method_names[i]}" >&2; exit 1; }
-				times[$i]+="$ms "
-				peaks[$i]+="$kb "
+				times[i]+="$ms "
+				cpus[i]+="$cpu "
+				peaks[i]+="$kb "
 			done
 			labeling_log "run $r of $BENCH_RUNS done"
 		done
 
 		# the two references: count(*) and mode(), by position among the baselines
-		t_count=$(tr ' ' '\n' <<<"${times[0]}" | grep . | median)
-		t_mode=$(tr ' ' '\n' <<<"${times[2]}" | grep . | median)
+		t_count=$(median ${times[0]})
+		t_mode=$(median ${times[2]})
+		c_mode=$(median ${cpus[2]})
 		title="$title; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 		echo
 		echo "== $title"
@@ -233,25 +244,23 @@ for n in $BENCH_SIZES; do
 			echo
 			echo "**$title**"
 			echo
-			echo "| method | plan | median s | min s | judgments/s | peak MB | × count(*) | × mode() |"
-			echo "|---|---|---:|---:|---:|---:|---:|---:|"
+			echo "| method | median s | min s | CPU s | judgments/s | peak MB | × count(*) | × mode() | CPU × mode() | plan |"
+			echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
 		} >>"$md"
-		printf '%-28s %9s %9s %12s %9s %10s %9s  %s\n' method 'median s' 'min s' judgments/s \
-			'peak MB' 'x count(*)' 'x mode()' plan
+		printf '%-26s %8s %8s %8s %11s %8s %10s %8s %12s  %s\n' method 'median s' 'min s' 'CPU s' \
+			judgments/s 'peak MB' 'x count(*)' 'x mode()' 'CPU x mode()' plan
 		for i in "${!method_names[@]}"; do
-			t=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | median)
-			tmin=$(tr ' ' '\n' <<<"${times[$i]}" | grep . | minimum)
-			kb=$(tr ' ' '\n' <<<"${peaks[$i]}" | grep . | median)
-			read -r s smin rate mb xc xm < <(awk -v t="$t" -v tmin="$tmin" -v kb="$kb" -v n="$n" \
-				-v tc="$t_count" -v tm="$t_mode" 'BEGIN {
-				printf "%.3f %.3f %.0f %.0f %.2f %.2f\n", t / 1000, tmin / 1000, n / (t / 1000),
-					kb / 1024, t / tc, t / tm }')
-			printf '%-28s %9s %9s %12s %9s %10s %9s  %s\n' "${method_names[i]}" "$s" "$smin" \
-				"$rate" "$mb" "$xc" "$xm" "${plans[i]}"
-			echo "| \`${method_names[i]}\` | ${plans[i]} | $s | $smin | $rate | $mb | $xc | $xm |" >>"$md"
-			echo "$schema,$n,$k,$BENCH_KEY_TYPE,$ntasks,$nworkers,\"${method_names[i]}\",\"${plans[i]}\",$s,$smin,$rate,$mb,$xc,$xm,$BENCH_RUNS" >>"$csv"
+			# shellcheck disable=SC2086
+			read -r s smin cs rate mb xc xm xcm < <(awk -v t="$(median ${times[i]})" \
+				-v tmin="$(minimum ${times[i]})" -v c="$(median ${cpus[i]})" -v kb="$(median ${peaks[i]})" \
+				-v n="$n" -v tc="$t_count" -v tm="$t_mode" -v cm="$c_mode" 'BEGIN {
+				printf "%.3f %.3f %.2f %.0f %.0f %.2f %.2f %s\n", t / 1000, tmin / 1000, c / 1000,
+					n / (t / 1000), kb / 1024, t / tc, t / tm, (cm > 0 ? sprintf("%.2f", c / cm) : "-") }')
+			printf '%-26s %8s %8s %8s %11s %8s %10s %8s %12s  %s\n' "${method_names[i]}" "$s" "$smin" \
+				"$cs" "$rate" "$mb" "$xc" "$xm" "$xcm" "${plans[i]}"
+			echo "| \`${method_names[i]}\` | $s | $smin | $cs | $rate | $mb | $xc | $xm | $xcm | ${plans[i]} |" >>"$md"
+			echo "$schema,$n,$k,$BENCH_KEY_TYPE,$ntasks,$nworkers,\"${method_names[i]}\",\"${plans[i]}\",$s,$smin,$cs,$rate,$mb,$xc,$xm,$xcm,$BENCH_RUNS" >>"$csv"
 		done
-		unset times peaks
 		echo
 		labeling_psql -d "$BENCH_DB" -c "DROP SCHEMA $schema CASCADE"
 	done

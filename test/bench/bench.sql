@@ -36,14 +36,19 @@ BEGIN
 END
 $$;
 
--- Memory of this backend from /proc/self/status, in kB: resident now, peak resident (since the
--- last reset through bench.reset_peak()), and the part of the resident set that is shared memory.
-CREATE FUNCTION bench.memory(OUT rss_kb bigint, OUT hwm_kb bigint, OUT shmem_kb bigint)
+-- Resources of this backend from /proc/self: resident memory now, peak resident memory (since
+-- the last reset through bench.reset_peak()) and the part of the resident set that is shared
+-- memory, in kB (status); CPU time used so far, user plus system, in clock ticks (stat, fields
+-- 14 and 15, counted after the ")" that ends the command name).
+CREATE FUNCTION bench.usage(OUT rss_kb bigint, OUT hwm_kb bigint, OUT shmem_kb bigint,
+							OUT cpu_ticks bigint)
 LANGUAGE sql VOLATILE AS $$
 	SELECT (regexp_match(s, 'VmRSS:\s+(\d+) kB'))[1]::bigint,
 		   (regexp_match(s, 'VmHWM:\s+(\d+) kB'))[1]::bigint,
-		   (regexp_match(s, 'RssShmem:\s+(\d+) kB'))[1]::bigint
-	FROM pg_read_file('/proc/self/status') s
+		   (regexp_match(s, 'RssShmem:\s+(\d+) kB'))[1]::bigint,
+		   split_part(f, ' ', 12)::bigint + split_part(f, ' ', 13)::bigint
+	FROM pg_read_file('/proc/self/status') s,
+		 substring(pg_read_file('/proc/self/stat') FROM '\) (.*)$') f
 $$;
 
 -- Reset the kernel's peak-resident counter (VmHWM) of this backend to its current resident size

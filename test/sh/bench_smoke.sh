@@ -68,10 +68,10 @@ csv="$tmp/bench/results.csv"
 # the 3 baselines and every line of the method files, each with a time, a rate and a plan
 expected=$((3 + $(cat "$root"/test/bench/*.bench "$tmp/my.bench" | grep -cv -e '^#' -e '^[[:space:]]*$')))
 [ "$(($(wc -l <"$csv") - 1))" = "$expected" ] || fail "bench.sh: not $expected methods in $csv"
-awk -F, 'NR > 1 && !($9 != "" && $11 > 0 && $8 ~ /Agg/) { bad++ } END { exit bad > 0 }' "$csv" ||
+awk -F, 'NR > 1 && !($9 != "" && $11 != "" && $12 > 0 && $8 ~ /Agg/) { bad++ } END { exit bad > 0 }' "$csv" ||
 	fail "bench.sh: a method without time, rate or plan"
-grep -q '^crowd_2k_k3,2000,3,int,400,.*"count(\*)",.*,1\.00,[0-9.]*,1$' "$csv" || fail "count(*) row"
-grep -q '"mode() GROUP BY task",.*,1\.00,1$' "$csv" || fail "mode() row"
+grep -q '^crowd_2k_k3,2000,3,int,400,.*"count(\*)",.*,1\.00,[0-9.]*,[0-9.-]*,1$' "$csv" || fail "count(*) row"
+grep -q '"mode() GROUP BY task",.*,1\.00,[0-9.-]*,1$' "$csv" || fail "mode() row"
 grep -q '"majority_vote","HashAgg < SeqScan"' "$csv" || fail "majority_vote row"
 grep -q '"my_mv","HashAgg < SeqScan"' "$csv" || fail "my_mv row"
 # a broken method fails the run
