@@ -8,10 +8,11 @@
 #
 # For every dataset (judgments x classes) and method it prints: the median and the fastest of
 # BENCH_RUNS runs (wall clock), the median CPU time of the backend, judgments per second (at the
-# median), the peak memory of the backend, the ratios of the median to count(*) and to mode()
-# WITHIN GROUP over the same table in the same run, the ratio of CPU times to mode()'s, and the
-# plan shape.  Runs are interleaved (run 1 of every method, then run 2, ...) so that load from
-# other processes spreads over all methods alike.  The CPU time (user + system of the backend,
+# median), the peak memory of the backend, the time relative to count(*) and to mode() WITHIN
+# GROUP over the same table in the same run, the CPU time relative to mode()'s, and the plan
+# shape.  Runs are interleaved (run 1 of every method, then run 2, ...) so that load from other
+# processes spreads over all methods alike, and each ratio is the median over runs of the ratio
+# within a run (paired by run).  Every run is also written to runs.csv.  The CPU time (user + system of the backend,
 # from /proc/<pid>/stat, 10 ms resolution) does not count the time the backend waits for a CPU,
 # so it is the steadier figure on a busy machine; like the memory, it covers the leader only for
 # plans with a Gather.
@@ -45,7 +46,7 @@
 #   BENCH_OVERLAP    judgments per task, N or A:B (see gen_crowd.c) [5]
 #   BENCH_GEN_ARGS   more gen_crowd options, e.g. "--spammers 0.3" [none]
 #   BENCH_SEED       generator seed [1]
-#   BENCH_OUT        folder for results.csv and results.md [test/bench/out]
+#   BENCH_OUT        folder for results.csv, results.md and runs.csv [test/bench/out]
 #   BENCH_SHARED_BUFFERS, BENCH_WORK_MEM, BENCH_PARALLEL (max_parallel_workers_per_gather),
 #   BENCH_JIT        server settings [1GB, 1GB, 2, off]; see bench_settings below
 #   BENCH_NO_BUILD=1 use the installed extension and a running cluster (PGHOST/PGPORT/PGUSER),
@@ -149,6 +150,16 @@ EOF
 }
 clk_tck=$(getconf CLK_TCK)
 
+# The median over runs of the ratio a_r / b_r of two lists of per-run figures (each a
+# space-separated string), paired by run: each run of a method is compared with the run of the
+# reference made minutes apart, which cancels most of the slow changes in the machine's load.
+paired_ratio() {	# paired_ratio "<a_1 a_2 ...>" "<b_1 b_2 ...>"
+	# shellcheck disable=SC2086
+	paste -d ' ' <(printf '%s\n' $1) <(printf '%s\n' $2) | awk '$2 > 0 { print $1 / $2 }' | sort -g |
+		awk '{ v[NR] = $1 } END { if (NR == 0) print "-"
+			else printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # median / minimum of the numbers given as arguments
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 minimum() { printf '%s\n' "$@" | sort -g | head -n 1; }
@@ -173,6 +184,8 @@ labeling_psql -d "$BENCH_DB" -c 'CREATE EXTENSION labeling' -f "$bench_dir/bench
 mkdir -p "$BENCH_OUT"
 csv="$BENCH_OUT/results.csv"
 md="$BENCH_OUT/results.md"
+runs_csv="$BENCH_OUT/runs.csv"
+echo "dataset,method,run,wall_ms,cpu_ms,peak_kb" >"$runs_csv"
 echo "dataset,judgments,classes,key_type,tasks,workers,method,plan,median_s,min_s,cpu_s,judgments_per_s,peak_mb,x_count,x_mode,cpu_x_mode,runs" >"$csv"
 : >"$md"
 
@@ -233,10 +246,6 @@ for n in $BENCH_SIZES; do
 			labeling_log "run $r of $BENCH_RUNS done"
 		done
 
-		# the two references: count(*) and mode(), by position among the baselines
-		t_count=$(median ${times[0]})
-		t_mode=$(median ${times[2]})
-		c_mode=$(median ${cpus[2]})
 		title="$title; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 		echo
 		echo "== $title"
@@ -251,11 +260,21 @@ for n in $BENCH_SIZES; do
 			judgments/s 'peak MB' 'x count(*)' 'x mode()' 'CPU x mode()' plan
 		for i in "${!method_names[@]}"; do
 			# shellcheck disable=SC2086
-			read -r s smin cs rate mb xc xm xcm < <(awk -v t="$(median ${times[i]})" \
+			read -r s smin cs rate mb < <(awk -v t="$(median ${times[i]})" \
 				-v tmin="$(minimum ${times[i]})" -v c="$(median ${cpus[i]})" -v kb="$(median ${peaks[i]})" \
-				-v n="$n" -v tc="$t_count" -v tm="$t_mode" -v cm="$c_mode" 'BEGIN {
-				printf "%.3f %.3f %.2f %.0f %.0f %.2f %.2f %s\n", t / 1000, tmin / 1000, c / 1000,
-					n / (t / 1000), kb / 1024, t / tc, t / tm, (cm > 0 ? sprintf("%.2f", c / cm) : "-") }')
+				-v n="$n" 'BEGIN { printf "%.3f %.3f %.2f %.0f %.0f\n", t / 1000, tmin / 1000, c / 1000,
+					n / (t / 1000), kb / 1024 }')
+			# the references, count(*) and mode(), are the baselines 0 and 2
+			xc=$(paired_ratio "${times[i]}" "${times[0]}")
+			xm=$(paired_ratio "${times[i]}" "${times[2]}")
+			xcm=$(paired_ratio "${cpus[i]}" "${cpus[2]}")
+			r=0
+			for ms in ${times[i]}; do
+				read -r -a c <<<"${cpus[i]}"
+				read -r -a p <<<"${peaks[i]}"
+				echo "$schema,\"${method_names[i]}\",$((r + 1)),$ms,${c[r]},${p[r]}" >>"$runs_csv"
+				r=$((r + 1))
+			done
 			printf '%-26s %8s %8s %8s %11s %8s %10s %8s %12s  %s\n' "${method_names[i]}" "$s" "$smin" \
 				"$cs" "$rate" "$mb" "$xc" "$xm" "$xcm" "${plans[i]}"
 			echo "| \`${method_names[i]}\` | $s | $smin | $cs | $rate | $mb | $xc | $xm | $xcm | ${plans[i]} |" >>"$md"

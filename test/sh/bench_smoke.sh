@@ -74,6 +74,7 @@ grep -q '^crowd_2k_k3,2000,3,int,400,.*"count(\*)",.*,1\.00,[0-9.]*,[0-9.-]*,1$'
 grep -q '"mode() GROUP BY task",.*,1\.00,[0-9.-]*,1$' "$csv" || fail "mode() row"
 grep -q '"majority_vote","HashAgg < SeqScan"' "$csv" || fail "majority_vote row"
 grep -q '"my_mv","HashAgg < SeqScan"' "$csv" || fail "my_mv row"
+[ "$(($(wc -l <"$tmp/bench/runs.csv") - 1))" = "$expected" ] || fail "runs.csv: not one line per run"
 # a broken method fails the run
 printf 'broken | SELECT task, no_such_function(label) FROM judgments GROUP BY task\n' >"$tmp/bad.bench"
 if BENCH_SIZES=1000 BENCH_CLASSES=2 BENCH_RUNS=1 BENCH_OUT="$tmp/bench2" BENCH_METHOD_FILES="$tmp/bad.bench" \
