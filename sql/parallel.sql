@@ -33,6 +33,12 @@ CREATE TEMP TABLE serial_total AS
 SELECT labeling.majority_vote(label) AS mv, labeling.vote_dist(label) AS vd,
 	   labeling.vote_dist(label, weight) AS wvd
 FROM par_votes;
+-- 300 distinct labels in one state: the partial tallies carry an index
+CREATE TEMP TABLE serial_many AS
+SELECT labeling.majority_vote(label || (task % 300)) AS mv,
+	   labeling.vote_dist(label || (task % 300)) AS vd,
+	   labeling.vote_dist(label || (task % 300), weight) AS wvd
+FROM par_votes;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -72,6 +78,16 @@ SELECT s.mv = p.mv AS same_mv, s.vd = p.vd AS same_vd, p.vd,
 FROM serial_total s,
 	 (SELECT labeling.majority_vote(label) AS mv, labeling.vote_dist(label) AS vd,
 			 labeling.vote_dist(label, weight) AS wvd FROM par_votes) p;
+
+-- many distinct labels: partial tallies with an index serialize, deserialize and merge
+SELECT plan_is_parallel($$SELECT labeling.vote_dist(label || (task % 300)) FROM par_votes$$)
+	AS many_labels_is_parallel;
+SELECT s.mv = p.mv AS same_mv, s.vd = p.vd AS same_vd, labeling.label_count(p.vd) AS labels,
+	   abs(labeling.probability(s.wvd, 'b7') - labeling.probability(p.wvd, 'b7')) < 1e-12 AS same_wvd
+FROM serial_many s,
+	 (SELECT labeling.majority_vote(label || (task % 300)) AS mv,
+			 labeling.vote_dist(label || (task % 300)) AS vd,
+			 labeling.vote_dist(label || (task % 300), weight) AS wvd FROM par_votes) p;
 
 -- a worker that gets no rows (empty partial state) combines cleanly
 SELECT plan_is_parallel($$SELECT labeling.vote_dist(label) FROM par_votes WHERE task = 7$$) AS filtered_is_parallel;

@@ -5,7 +5,8 @@
  *	  shares) and majority_vote(label [, weight]) -> text.
  *
  *	  The transition type is INTERNAL: a pointer to a LabelTally (label ->
- *	  summed weight) allocated in the aggregate context.  Both aggregates
+ *	  summed weight, label_tally.c) allocated in the aggregate context, whose
+ *	  label texts live in a dictionary shared by the call site.  Both aggregates
  *	  share the transition, combine, serialize and deserialize functions and
  *	  differ only in their final function.  NULL labels and NULL weights are
  *	  skipped; negative, NaN or infinite weights are an error.  Ties in
@@ -41,8 +42,9 @@ vote_accum(FunctionCallInfo fcinfo, double weight, const char *caller)
 	label = PG_GETARG_TEXT_PP(1);
 
 	if (state == NULL)
-		state = label_tally_create(aggcontext);
-	label_tally_add(state, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label), weight);
+		state = label_tally_create(aggcontext, label_tally_dict(fcinfo));
+	/* the tally may move when it grows */
+	state = label_tally_add(state, VARDATA_ANY(label), VARSIZE_ANY_EXHDR(label), weight);
 	PG_RETURN_POINTER(state);
 }
 
@@ -91,8 +93,8 @@ vote_combine(PG_FUNCTION_ARGS)
 	}
 	/* state2 may live in a shorter-lived context: copy it into aggcontext */
 	if (s1 == NULL)
-		s1 = label_tally_create(aggcontext);
-	label_tally_merge(s1, s2);
+		s1 = label_tally_create(aggcontext, label_tally_dict(fcinfo));
+	s1 = label_tally_merge(s1, s2);
 	PG_RETURN_POINTER(s1);
 }
 
@@ -112,7 +114,8 @@ vote_deserialize(PG_FUNCTION_ARGS)
 {
 	(void) labeling_agg_context(fcinfo, "vote_deserialize");
 	PG_RETURN_POINTER(label_tally_deserialize(PG_GETARG_BYTEA_PP(0),
-											  CurrentMemoryContext));
+											  CurrentMemoryContext,
+											  label_tally_dict(fcinfo)));
 }
 
 /* Final function of vote_dist: the vote shares; NULL without positive votes */
@@ -124,9 +127,9 @@ vote_dist_finalfn(PG_FUNCTION_ARGS)
 	LabelDist  *ld;
 
 	(void) labeling_agg_context(fcinfo, "vote_dist_finalfn");
-	if (state == NULL || state->labels.n == 0)
+	if (state == NULL || state->n == 0)
 		PG_RETURN_NULL();
-	ld = label_dist_build(label_tally_sorted_items(state), state->labels.n, true);
+	ld = label_dist_build(label_tally_sorted_items(state), state->n, true);
 	if (ld == NULL)
 		PG_RETURN_NULL();
 	PG_RETURN_LABEL_DIST_P(ld);
@@ -141,24 +144,25 @@ Datum
 majority_vote_finalfn(PG_FUNCTION_ARGS)
 {
 	LabelTally *state = PG_ARGISNULL(0) ? NULL : (LabelTally *) PG_GETARG_POINTER(0);
-	const KeyMap *labels;
 	int32		best = 0;
 	int32		i;
 
 	(void) labeling_agg_context(fcinfo, "majority_vote_finalfn");
-	if (state == NULL || state->labels.n == 0)
+	if (state == NULL || state->n == 0)
 		PG_RETURN_NULL();
-	labels = &state->labels;
-	for (i = 1; i < labels->n; i++)
+	for (i = 1; i < state->n; i++)
 	{
-		if (state->weights[i] > state->weights[best] ||
-			(state->weights[i] == state->weights[best] &&
-			 label_cmp(KEY_MAP_TEXT(labels, i), KEY_MAP_TEXTLEN(labels, i),
-					   KEY_MAP_TEXT(labels, best), KEY_MAP_TEXTLEN(labels, best)) < 0))
+		double		w = state->items[i].weight;
+		double		wbest = state->items[best].weight;
+
+		if (w > wbest ||
+			(w == wbest &&
+			 label_cmp(LABEL_TALLY_TEXT(state, i), LABEL_TALLY_TEXTLEN(state, i),
+					   LABEL_TALLY_TEXT(state, best), LABEL_TALLY_TEXTLEN(state, best)) < 0))
 			best = i;
 	}
-	if (!(state->weights[best] > 0.0))
+	if (!(state->items[best].weight > 0.0))
 		PG_RETURN_NULL();
-	PG_RETURN_TEXT_P(cstring_to_text_with_len(KEY_MAP_TEXT(labels, best),
-											  KEY_MAP_TEXTLEN(labels, best)));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(LABEL_TALLY_TEXT(state, best),
+											  LABEL_TALLY_TEXTLEN(state, best)));
 }
