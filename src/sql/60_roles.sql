@@ -98,6 +98,8 @@ GRANT EXECUTE ON FUNCTION @extschema@.submit(bigint, text, interval, double prec
 GRANT EXECUTE ON FUNCTION @extschema@.latest_judgments(bigint) TO labeling_analyst;
 GRANT EXECUTE ON FUNCTION @extschema@.pairwise_kappa(integer, bigint) TO labeling_analyst;
 GRANT EXECUTE ON FUNCTION @extschema@.worker_agreement(bigint) TO labeling_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.fit_truth_model(text, bigint, boolean, @extschema@.truth_options) TO labeling_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.infer_labels(text, bigint, boolean, @extschema@.truth_options) TO labeling_analyst;
 
 -- Row-level security on the two tables a worker reads: admins see and
 -- change every row, analysts see every row, a worker sees its own rows
