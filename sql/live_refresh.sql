@@ -46,8 +46,8 @@ SELECT abs(confidence - 1.0 / (1 + (2.0 / 5) * (8.0 / 13) * (1.0 / 2))) < 1e-12 
 FROM labeling.task_state WHERE task_id = 2;
 SELECT * FROM labeling.task_labels ORDER BY task_id;
 
--- the project's method (weighted_vote by default): shares of worker skill
-SELECT run_id, method, n_tasks, n_workers, golden_accuracy FROM labeling.refresh(1);
+-- weighted_vote: shares of worker skill
+SELECT run_id, method, n_tasks, n_workers, golden_accuracy FROM labeling.refresh(1, 'weighted_vote');
 SELECT task_id, label, round(confidence::numeric, 4) AS confidence FROM labeling.refresh_labels ORDER BY task_id;
 SELECT abs(confidence - (5.0 / 7 + 13.0 / 21) / (5.0 / 7 + 13.0 / 21 + 2.0 / 3)) < 1e-12 AS t1_exact
 FROM labeling.refresh_labels WHERE task_id = 1;
@@ -91,3 +91,26 @@ SELECT count(*) AS tasks, count(*) FILTER (WHERE rl.label = mv.label) AS same_la
 FROM labeling.refresh_labels rl
 JOIN (SELECT task_id, labeling.majority_vote(label) AS label FROM labeling.judgments GROUP BY task_id) mv USING (task_id)
 WHERE rl.project_id = (SELECT project_id FROM labeling.projects WHERE name = 'adult');
+
+-- a truth-inference model through refresh(): the project's default,
+-- dawid_skene, gives the labels and posteriors of infer_labels() (no gold)
+SELECT refresh_method FROM labeling.projects WHERE name = 'adult';
+SELECT method, n_tasks, n_workers, n_judgments,
+	   (details->>'converged')::boolean AS converged, (details->>'iterations')::int > 1 AS iterated
+FROM labeling.refresh((SELECT project_id FROM labeling.projects WHERE name = 'adult'));
+SELECT count(*) AS tasks,
+	   count(*) FILTER (WHERE rl.label = il.label AND rl.posterior OPERATOR(labeling.=) il.posterior) AS same
+FROM labeling.refresh_labels rl
+JOIN labeling.infer_labels('dawid_skene', (SELECT project_id FROM labeling.projects WHERE name = 'adult')) il
+  USING (task_id);
+-- every method refresh() offers runs, and the workers' skills come from the fit
+SELECT m.method, r.n_tasks, r.n_workers
+FROM labeling.refresh_methods() m(method)
+CROSS JOIN LATERAL labeling.refresh((SELECT project_id FROM labeling.projects WHERE name = 'adult'), m.method) r;
+SELECT count(*) AS workers, count(*) FILTER (WHERE ws.model_judgments = rw.n_judgments) AS fitted
+FROM labeling.refresh_workers rw
+JOIN labeling.worker_state ws USING (project_id, worker_id)
+WHERE rw.project_id = (SELECT project_id FROM labeling.projects WHERE name = 'adult');
+\set VERBOSITY terse
+UPDATE labeling.projects SET refresh_method = 'em' WHERE name = 'adult';
+\set VERBOSITY default

@@ -144,6 +144,10 @@ SELECT task, n_counted FROM (SELECT t.external_id AS task, ts.n_counted FROM lab
 							 JOIN labeling.tasks t USING (task_id) WHERE ts.n_counted > 0) x ORDER BY 1;
 SELECT count(*) AS payouts FROM labeling.payouts;
 SELECT count(*) AS quality FROM labeling.worker_quality;
+-- and runs the analyses: truth inference over the schema and over its own query
+SELECT count(*) AS inferred FROM labeling.infer_labels('dawid_skene', 1);
+SELECT (labeling.truth_diagnostics(labeling.dawid_skene_agg(task_id, worker_id, label))).tasks
+FROM labeling.judgments;
 SELECT count(*) FROM labeling.my_assignments;
 INSERT INTO labeling.tasks (project_id) VALUES (1);
 UPDATE labeling.projects SET golden_rate = 0.5;

@@ -36,7 +36,7 @@ CREATE TABLE @extschema@.projects (
 	allow_judgments_on_closed boolean NOT NULL DEFAULT false,
 	prior_correct		double precision NOT NULL DEFAULT 2,
 	prior_wrong			double precision NOT NULL DEFAULT 1,
-	refresh_method		text NOT NULL DEFAULT 'weighted_vote',
+	refresh_method		text NOT NULL DEFAULT 'dawid_skene',
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	CONSTRAINT projects_pkey PRIMARY KEY (project_id),
 	CONSTRAINT projects_name_key UNIQUE (name),
@@ -62,7 +62,8 @@ CREATE TABLE @extschema@.projects (
 		CHECK (prior_correct > 0 AND prior_wrong > 0
 			   AND prior_correct < 'infinity' AND prior_wrong < 'infinity'),
 	CONSTRAINT projects_refresh_method_check
-		CHECK (refresh_method IN ('majority_vote', 'weighted_vote'))
+		CHECK (refresh_method IN ('dawid_skene', 'one_coin', 'glad', 'wawa',
+								  'majority_vote', 'weighted_vote'))
 );
 COMMENT ON TABLE @extschema@.projects IS
 	'a labeling project: kind, allowed labels, guidelines, overlap and confidence targets, skill prior, price';

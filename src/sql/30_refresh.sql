@@ -18,7 +18,8 @@ CREATE FUNCTION @extschema@.refresh_methods()
 	RETURNS SETOF text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS $$
-		SELECT m FROM pg_catalog.unnest(ARRAY['majority_vote', 'weighted_vote']) AS u(m)
+		SELECT m FROM pg_catalog.unnest(ARRAY['dawid_skene', 'one_coin', 'glad', 'wawa',
+											  'majority_vote', 'weighted_vote']) AS u(m)
 	$$;
 COMMENT ON FUNCTION @extschema@.refresh_methods() IS
 	'the batch models refresh(project, method) can fit';
@@ -39,6 +40,8 @@ DECLARE
 	v_started timestamptz := clock_timestamp();
 	v_run @extschema@.refresh_runs;
 	v_work_mem text;
+	v_model @extschema@.truth_model;
+	v_details jsonb;
 BEGIN
 	IF refresh.project_id IS NULL THEN
 		RAISE EXCEPTION 'project_id must not be NULL'
@@ -76,23 +79,37 @@ BEGIN
 	DELETE FROM @extschema@.refresh_workers rw WHERE rw.project_id = p.project_id;
 
 	-- the fit: a posterior per task from the judgments that count
-	-- (majority_vote: vote shares; weighted_vote: shares of worker skill)
-	INSERT INTO @extschema@.refresh_labels (task_id, project_id, run_id, label, confidence, posterior)
-	SELECT f.task_id, p.project_id, v_run.run_id,
-		   @extschema@.top_label(f.d), @extschema@.confidence(f.d), f.d
-	FROM (SELECT j.task_id,
-				 @extschema@.vote_dist(j.label, CASE WHEN v_method = 'weighted_vote'
-													 THEN ws.skill ELSE 1.0 END
-									   ORDER BY j.label, ws.skill) AS d
-		  FROM @extschema@.judgments j
-		  JOIN @extschema@.tasks t ON t.task_id = j.task_id
-		  JOIN @extschema@.worker_state ws
-			ON ws.project_id = t.project_id AND ws.worker_id = j.worker_id
-		  JOIN @extschema@.workers w ON w.worker_id = j.worker_id
-		  WHERE t.project_id = p.project_id
-			AND NOT @extschema@.live_worker_banned(ws.status, w.status)
-		  GROUP BY j.task_id) f
-	WHERE f.d IS NOT NULL;
+	IF v_method IN ('majority_vote', 'weighted_vote') THEN
+		-- (majority_vote: vote shares; weighted_vote: shares of worker skill)
+		INSERT INTO @extschema@.refresh_labels (task_id, project_id, run_id, label, confidence, posterior)
+		SELECT f.task_id, p.project_id, v_run.run_id,
+			   @extschema@.top_label(f.d), @extschema@.confidence(f.d), f.d
+		FROM (SELECT j.task_id,
+					 @extschema@.vote_dist(j.label, CASE WHEN v_method = 'weighted_vote'
+														 THEN ws.skill ELSE 1.0 END
+										   ORDER BY j.label, ws.skill) AS d
+			  FROM @extschema@.judgments j
+			  JOIN @extschema@.tasks t ON t.task_id = j.task_id
+			  JOIN @extschema@.worker_state ws
+				ON ws.project_id = t.project_id AND ws.worker_id = j.worker_id
+			  JOIN @extschema@.workers w ON w.worker_id = j.worker_id
+			  WHERE t.project_id = p.project_id
+				AND NOT @extschema@.live_worker_banned(ws.status, w.status)
+			  GROUP BY j.task_id) f
+		WHERE f.d IS NOT NULL;
+	ELSE
+		-- a truth-inference model (fit_truth_model leaves out the same banned
+		-- workers); golden labels are not given to it, so that the accuracy
+		-- on the golden tasks below stays an honest measure
+		v_model := @extschema@.fit_truth_model(v_method, p.project_id, false);
+		INSERT INTO @extschema@.refresh_labels (task_id, project_id, run_id, label, confidence, posterior)
+		SELECT m.task, p.project_id, v_run.run_id, m.label, m.confidence, m.posterior
+		FROM @extschema@.truth_tasks(v_model, NULL::bigint) m;
+		SELECT jsonb_build_object('iterations', d.iterations, 'converged', d.converged,
+								  'objective', d.objective)
+		INTO v_details
+		FROM @extschema@.truth_diagnostics(v_model) d;
+	END IF;
 
 	-- what the fit says about each worker, on non-golden tasks
 	INSERT INTO @extschema@.refresh_workers (project_id, worker_id, run_id, n_judgments,
@@ -128,6 +145,7 @@ BEGIN
 		golden_accuracy = g.accuracy,
 		details = jsonb_build_object('prior_correct', p.prior_correct,
 									 'prior_wrong', p.prior_wrong)
+				  || coalesce(v_details, '{}')
 	FROM (SELECT count(*) AS n,
 				 avg(CASE WHEN rl.label = gl.label THEN 1.0 ELSE 0.0 END)::double precision AS accuracy
 		  FROM @extschema@.refresh_labels rl
