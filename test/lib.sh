@@ -50,7 +50,7 @@ labeling_build() {
 	local cflags="-Wall -Wextra -Werror -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers"
 	labeling_log "building labeling (warnings are errors)"
 	make -C "$LABELING_ROOT" -s clean PG_CONFIG="$PG_CONFIG" >/dev/null
-	make -C "$LABELING_ROOT" -s PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$cflags" >/dev/null
+	make -C "$LABELING_ROOT" -s -j"$(nproc)" PG_CONFIG="$PG_CONFIG" PG_CFLAGS="$cflags" >/dev/null
 	make -C "$LABELING_ROOT" -s install PG_CONFIG="$PG_CONFIG" >/dev/null
 	PG_BINDIR=$("$PG_CONFIG" --bindir)
 	export PG_BINDIR
