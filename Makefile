@@ -40,7 +40,7 @@ $(OBJS): $(wildcard src/*.h)
 
 # TAP tests need PostgreSQL::Test::Cluster, shipped with the server headers.
 PROVE ?= prove
-PROVE_FLAGS += -I $(dir $(PGXS))../../src/test/perl
+PROVE_FLAGS += -I $(dir $(PGXS))../../src/test/perl -I test/perl
 prove_installcheck:
 	PATH="$(bindir):$$PATH" PG_REGRESS="$(dir $(PGXS))../../src/test/regress/pg_regress" \
 	TESTDIR="$(CURDIR)" $(PROVE) $(PROVE_FLAGS) test/t/*.pl

@@ -91,7 +91,7 @@ if [ -n "$taps" ]; then
 		(cd "$tapdir" && runuser -u postgres -- env PATH="$PG_BINDIR:$PATH" \
 			TESTDIR="$tapdir/$name" PG_CONFIG="$PG_CONFIG" LABELING_DATA="$tapdir/test/data" \
 			PG_REGRESS="$(dirname "$pgxs")/../../src/test/regress/pg_regress" \
-			prove -I "$perlinc" "test/t/$name.pl") >"$LABELING_WORK/$name.tap.log" 2>&1
+			prove -I "$perlinc" -I test/perl "test/t/$name.pl") >"$LABELING_WORK/$name.tap.log" 2>&1
 		status=$?
 		set -e
 		if [ "$status" != 0 ]; then

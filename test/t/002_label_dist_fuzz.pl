@@ -6,6 +6,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use LabelingFuzz qw(mutate_text);
 
 my $node = PostgreSQL::Test::Cluster->new('fuzz');
 $node->init;
@@ -38,22 +39,7 @@ my @seeds = (
 );
 my @alphabet = split //, q{{}[]":,.-+eE0123456789\\u abcdXYZ} . "\t\n";
 
-sub mutate
-{
-	my ($s) = @_;
-	my $n = 1 + int(rand(4));
-	for (1 .. $n)
-	{
-		my $op = int(rand(4));
-		my $pos = int(rand(length($s) + 1));
-		my $c = $alphabet[ int(rand(@alphabet)) ];
-		if ($op == 0) { substr($s, $pos, 0) = $c; }
-		elsif ($op == 1 && $pos < length($s)) { substr($s, $pos, 1) = $c; }
-		elsif ($op == 2 && $pos < length($s)) { substr($s, $pos, 1) = ''; }
-		else { $s = substr($s, 0, $pos); }
-	}
-	return $s;
-}
+sub mutate { return mutate_text($_[0], \@alphabet, 4, 0); }
 
 my (%seen, @inputs);
 for my $i (1 .. 3000)

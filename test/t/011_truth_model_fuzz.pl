@@ -6,6 +6,7 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use LabelingFuzz qw(mutate_text);
 use List::Util qw(sum0);
 
 my $node = PostgreSQL::Test::Cluster->new('truth_fuzz');
@@ -59,29 +60,7 @@ for my $s (@seeds)
 srand(20261128);
 my @alphabet = split //, q{{}[]":,.-+eE0123456789\\u abnulltrufIy} . "\t\n";
 
-sub mutate
-{
-	my ($s) = @_;
-	my $n = 1 + int(rand(3));
-	for (1 .. $n)
-	{
-		my $op = int(rand(5));
-		my $pos = int(rand(length($s) + 1));
-		my $c = $alphabet[ int(rand(@alphabet)) ];
-		if ($op == 0) { substr($s, $pos, 0) = $c; }
-		elsif ($op == 1 && $pos < length($s)) { substr($s, $pos, 1) = $c; }
-		elsif ($op == 2 && $pos < length($s)) { substr($s, $pos, 1) = ''; }
-		elsif ($op == 3)
-		{
-			# change one digit: counts, probabilities and keys are the targets
-			my @d;
-			push @d, $-[0] while $s =~ /[0-9]/g;
-			substr($s, $d[ int(rand(@d)) ], 1) = int(rand(10)) if @d;
-		}
-		else { $s = substr($s, 0, $pos); }
-	}
-	return $s;
-}
+sub mutate { return mutate_text($_[0], \@alphabet, 3, 1); }
 
 # text input
 my %outcome;
