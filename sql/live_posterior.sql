@@ -149,19 +149,19 @@ SELECT abs(labeling.accuracy_bound(0.025, 0, 0, 2, 1) - sqrt(0.025)) < 1e-14 AS 
 SELECT labeling.accuracy_bound(0.025, 3, 2, 2, 1);
 DROP TABLE post_votes;
 
--- median(x) equals percentile_cont(0.5) to the bit, odd and even counts,
+-- float8_median(x) equals percentile_cont(0.5) to the bit, odd and even counts,
 -- NULLs skipped, NaN sorted last; no values gives NULL
 SELECT count(*) AS groups,
 	   count(*) FILTER (WHERE m IS NOT DISTINCT FROM p) AS equal
-FROM (SELECT g, labeling.median(x) AS m, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS p
+FROM (SELECT g, labeling.float8_median(x) AS m, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS p
 	  FROM (SELECT i % 37 AS g,
 				   CASE WHEN i % 11 = 0 THEN NULL ELSE sin(i) * 1000 / (1 + i % 7) END AS x
 			FROM generate_series(1, 5000) i) s
 	  GROUP BY g) r;
-SELECT labeling.median(x), percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
+SELECT labeling.float8_median(x), percentile_cont(0.5) WITHIN GROUP (ORDER BY x)
 FROM (VALUES (1.0::float8), ('NaN'), (3), (2)) v(x);
-SELECT labeling.median(x) FROM (VALUES (NULL::float8)) v(x);
-SELECT labeling.median(x) FROM (VALUES (4.5::float8)) v(x);
+SELECT labeling.float8_median(x) FROM (VALUES (NULL::float8)) v(x);
+SELECT labeling.float8_median(x) FROM (VALUES (4.5::float8)) v(x);
 -- and with a parallel plan
 CREATE TABLE median_values AS SELECT i % 5 AS g, (i * 7919 % 1000) / 10.0 AS x FROM generate_series(1, 100000) i;
 ANALYZE median_values;
@@ -169,9 +169,9 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET parallel_leader_participation = off;
-SELECT plan_has_partial('SELECT g, labeling.median(x) FROM median_values GROUP BY g') AS parallel;
+SELECT plan_has_partial('SELECT g, labeling.float8_median(x) FROM median_values GROUP BY g') AS parallel;
 SELECT count(*) FILTER (WHERE m = p) AS equal
-FROM (SELECT g, labeling.median(x) AS m FROM median_values GROUP BY g) a
+FROM (SELECT g, labeling.float8_median(x) AS m FROM median_values GROUP BY g) a
 JOIN (SELECT g, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS p FROM median_values GROUP BY g) b USING (g);
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

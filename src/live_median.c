@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * live_median.c
- *	  The aggregate median(float8) -> float8, equal to
+ *	  The aggregate float8_median(float8) -> float8, equal to
  *	  percentile_cont(0.5) WITHIN GROUP (ORDER BY x) to the bit, but with an
  *	  internal state that hash aggregation can use: the live triggers
  *	  compute every worker's median time in the same pass as the worker's

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * live_values.c
- *	  The state shared by the median(float8) and repeated_key(bigint)
+ *	  The state shared by the float8_median(float8) and repeated_key(bigint)
  *	  aggregates: a growable array of 8-byte values in the aggregate
  *	  context.  The transition step (live_values_accum) skips NULLs; the
  *	  combine, serialize and deserialize functions here serve both

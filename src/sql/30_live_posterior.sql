@@ -103,7 +103,7 @@ CREATE AGGREGATE @extschema@.repeated_key(key bigint) (
 COMMENT ON AGGREGATE @extschema@.repeated_key(bigint) IS
 	'the smallest key that occurs more than once in the group (NULL when all are distinct)';
 
--- median(x): percentile_cont(0.5) with a hashable state (C, live_median.c)
+-- float8_median(x): percentile_cont(0.5) with a hashable state (C, live_median.c)
 -- not STRICT: NULL values are skipped inside
 CREATE FUNCTION @extschema@.median_transfn(internal, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'median_transfn'
@@ -115,7 +115,7 @@ CREATE FUNCTION @extschema@.median_finalfn(internal) RETURNS double precision
 COMMENT ON FUNCTION @extschema@.median_transfn(internal, double precision) IS 'aggregate transition function';
 COMMENT ON FUNCTION @extschema@.median_finalfn(internal) IS 'aggregate final function';
 
-CREATE AGGREGATE @extschema@.median(x double precision) (
+CREATE AGGREGATE @extschema@.float8_median(x double precision) (
 	SFUNC = @extschema@.median_transfn, STYPE = internal, SSPACE = 128,
 	FINALFUNC = @extschema@.median_finalfn,
 	COMBINEFUNC = @extschema@.live_values_combine,
@@ -123,5 +123,5 @@ CREATE AGGREGATE @extschema@.median(x double precision) (
 	DESERIALFUNC = @extschema@.live_values_deserialize,
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE @extschema@.median(double precision) IS
+COMMENT ON AGGREGATE @extschema@.float8_median(double precision) IS
 	'the median, equal to percentile_cont(0.5) WITHIN GROUP (ORDER BY x), computable by hash aggregation';

@@ -98,7 +98,7 @@ CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers big
 	AS $$
 BEGIN
 	-- the judgments are filtered with = ANY on each key (estimated from the
-	-- columns' statistics), aggregated in one hashable pass (median() rather
+	-- columns' statistics), aggregated in one hashable pass (float8_median() rather
 	-- than percentile_cont), and only then matched to the pairs
 	RETURN QUERY
 	WITH s AS (
@@ -107,7 +107,7 @@ BEGIN
 			   count(g.task_id) AS golden_answered,
 			   count(g.task_id) FILTER (WHERE g.label = j.label) AS golden_correct,
 			   count(j.time_spent) AS timed_judgments,
-			   @extschema@.median(date_part('epoch', j.time_spent)) AS median_seconds,
+			   @extschema@.float8_median(date_part('epoch', j.time_spent)) AS median_seconds,
 			   max(j.created_at) AS last_judgment_at
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id = j.task_id

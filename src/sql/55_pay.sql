@@ -118,7 +118,7 @@ FROM (SELECT i.project_id, i.worker_id, i.period_start, i.period_end,
 			 pg_catalog.count(*) FILTER (WHERE i.paid AND i.golden) AS golden_answered,
 			 pg_catalog.count(*) FILTER (WHERE i.paid AND i.golden_correct) AS golden_correct,
 			 pg_catalog.count(i.time_spent) FILTER (WHERE i.paid) AS timed_judgments,
-			 @extschema@.median(pg_catalog.date_part('epoch', i.time_spent)) FILTER (WHERE i.paid)
+			 @extschema@.float8_median(pg_catalog.date_part('epoch', i.time_spent)) FILTER (WHERE i.paid)
 				 AS median_seconds
 	  FROM @extschema@.pay_items i
 	  GROUP BY i.project_id, i.worker_id, i.period_start, i.period_end) s
