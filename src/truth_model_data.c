@@ -294,6 +294,95 @@ order_by_rank(TruthData *d, const int32 *rank_of_row)
 }
 
 /*
+ * Bigint task keys in no useful order that span less than 2^32: a stable
+ * LSD radix sort of (key - smallest key, row number) packed into one uint64,
+ * on the bytes of the key part that can differ (three passes of 256 buckets
+ * for 2M consecutive keys), then a cut at key changes.  Rows of one task
+ * keep their order, as with the hash below.  Fills d->ntasks, d->task_key
+ * and d->task_start and returns the order of the rows; NULL when the keys
+ * span 2^32 or more.
+ */
+static int32 *
+radix_group_tasks(TruthData *d)
+{
+	const TruthState *s = d->state;
+	int64		n = s->n;
+	int64		kmin = JKEY(s, 0);
+	int64		kmax = kmin;
+	uint64		span;
+	uint64	   *a;
+	uint64	   *b;
+	int32	   *order;
+	int			shift;
+	int64		j;
+	int32		t;
+
+	for (j = 1; j < n; j++)
+	{
+		int64		key = JKEY(s, j);
+
+		if (key < kmin)
+			kmin = key;
+		if (key > kmax)
+			kmax = key;
+	}
+	span = (uint64) kmax - (uint64) kmin;
+	if (span >= (UINT64CONST(1) << 32))
+		return NULL;
+
+	a = alloc_array(n, sizeof(uint64));
+	b = alloc_array(n, sizeof(uint64));
+	for (j = 0; j < n; j++)
+		a[j] = (((uint64) JKEY(s, j) - (uint64) kmin) << 32) | (uint64) j;
+	for (shift = 32; shift < 64 && (span >> (shift - 32)) != 0; shift += 8)
+	{
+		int64		start[256];
+		uint64	   *tmp;
+		int			c;
+
+		CHECK_FOR_INTERRUPTS();
+		memset(start, 0, sizeof(start));
+		for (j = 0; j < n; j++)
+			start[(a[j] >> shift) & 0xFF]++;
+		for (c = 0, j = 0; c < 256; c++)
+		{
+			int64		cnt = start[c];
+
+			start[c] = j;
+			j += cnt;
+		}
+		for (j = 0; j < n; j++)
+			b[start[(a[j] >> shift) & 0xFF]++] = a[j];
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	pfree(b);
+
+	d->ntasks = 0;
+	for (j = 0; j < n; j++)
+		if (j == 0 || (a[j] >> 32) != (a[j - 1] >> 32))
+			d->ntasks++;
+	d->task_key = alloc_array(d->ntasks, sizeof(int64));
+	d->task_start = alloc_array(d->ntasks + 1, sizeof(int64));
+	order = alloc_array(n, sizeof(int32));
+	t = -1;
+	for (j = 0; j < n; j++)
+	{
+		if (j == 0 || (a[j] >> 32) != (a[j - 1] >> 32))
+		{
+			t++;
+			d->task_key[t] = (int64) ((uint64) kmin + (a[j] >> 32));
+			d->task_start[t] = j;
+		}
+		order[j] = (int32) (a[j] & UINT64CONST(0xFFFFFFFF));
+	}
+	d->task_start[d->ntasks] = n;
+	pfree(a);
+	return order;
+}
+
+/*
  * Group the rows by task: d->ntasks, d->task_key (in key order),
  * d->task_start; returns the order of the rows (NULL: storage order).
  */
@@ -342,10 +431,13 @@ group_tasks(TruthData *d)
 		return order;
 	}
 
+	if (s->task_kind == KEY_INT8 && (order = radix_group_tasks(d)) != NULL)
+		return order;
+
 	rank_of_row = alloc_array(s->n, sizeof(int32));
 	if (s->task_kind == KEY_INT8)
 	{
-		/* bigint keys in no useful order: hash them */
+		/* bigint keys in no useful order spanning 2^32 or more: hash them */
 		KeyMap	   *km = key_map_create(CurrentMemoryContext, KEY_INT8);
 		int32		last = -1;
 
