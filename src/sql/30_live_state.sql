@@ -95,6 +95,7 @@ CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers big
 	RETURNS TABLE (project_id bigint, worker_id bigint)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan
 	AS $$
 BEGIN
 	-- the judgments are filtered with = ANY on each key (estimated from the
@@ -491,6 +492,7 @@ CREATE FUNCTION @extschema@.live_agreement(p_projects bigint[], p_workers bigint
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan
 	AS $$
 BEGIN
 	UPDATE @extschema@.worker_state ws
