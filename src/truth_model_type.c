@@ -511,33 +511,42 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 	return m;
 }
 
-/*
- * Index of a key among a model's tasks (task) or workers (!task), or -1:
- * ikey for bigint keys, skey/slen for text keys.
- */
-int32
-truth_model_find(const TruthModelView *v, bool task, int64 ikey, const char *skey, int slen)
+/* Binary search of n sorted bigint keys; the index of key or -1. */
+static int32
+find_int_key(const int64 *keys, int32 n, int64 key)
 {
-	const TruthModel *m = v->m;
-	bool		is_int = (task ? m->task_kind : m->worker_kind) == KEY_INT8;
 	int32		lo = 0;
-	int32		hi = (task ? m->ntasks : m->nworkers) - 1;
+	int32		hi = n - 1;
 
 	while (lo <= hi)
 	{
 		int32		mid = lo + (hi - lo) / 2;
-		int			cmp;
 
-		if (is_int)
-		{
-			int64		k = task ? v->task_int[mid] : v->worker_int[mid];
-
-			cmp = (k > ikey) - (k < ikey);
-		}
-		else if (task)
-			cmp = label_cmp(TRUTH_TASK_TEXT(v, mid), TRUTH_TASK_TEXTLEN(v, mid), skey, slen);
+		if (keys[mid] == key)
+			return mid;
+		if (keys[mid] < key)
+			lo = mid + 1;
 		else
-			cmp = label_cmp(TRUTH_WORKER_TEXT(v, mid), TRUTH_WORKER_TEXTLEN(v, mid), skey, slen);
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+/*
+ * Binary search of n texts in byte order, text i being str[off[i] ..
+ * off[i + 1]); the index of key/len or -1.
+ */
+static int32
+find_text_key(const char *str, const int32 *off, int32 n, const char *key, int len)
+{
+	int32		lo = 0;
+	int32		hi = n - 1;
+
+	while (lo <= hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+		int			cmp = label_cmp(str + off[mid], off[mid + 1] - off[mid], key, len);
+
 		if (cmp == 0)
 			return mid;
 		if (cmp < 0)
@@ -546,6 +555,24 @@ truth_model_find(const TruthModelView *v, bool task, int64 ikey, const char *ske
 			hi = mid - 1;
 	}
 	return -1;
+}
+
+/*
+ * Index of a key among a model's tasks (task) or workers (!task), or -1:
+ * ikey for bigint keys, skey/slen for text keys.
+ */
+int32
+truth_model_find(const TruthModelView *v, bool task, int64 ikey, const char *skey, int slen)
+{
+	const TruthModel *m = v->m;
+
+	if (task)
+		return m->task_kind == KEY_INT8 ?
+			find_int_key(v->task_int, m->ntasks, ikey) :
+			find_text_key(v->task_str, v->task_off, m->ntasks, skey, slen);
+	return m->worker_kind == KEY_INT8 ?
+		find_int_key(v->worker_int, m->nworkers, ikey) :
+		find_text_key(v->worker_str, v->worker_off, m->nworkers, skey, slen);
 }
 
 /* Index of task t of a dense problem among a model's tasks, or -1. */
@@ -573,22 +600,7 @@ truth_model_find_key(const TruthModelView *v, bool task, const KeyMap *km, int32
 int32
 truth_model_find_label(const TruthModelView *v, const char *label, int len)
 {
-	int32		lo = 0;
-	int32		hi = v->m->nclasses - 1;
-
-	while (lo <= hi)
-	{
-		int32		mid = lo + (hi - lo) / 2;
-		int			cmp = label_cmp(TRUTH_LABEL(v, mid), TRUTH_LABELLEN(v, mid), label, len);
-
-		if (cmp == 0)
-			return mid;
-		if (cmp < 0)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	return -1;
+	return find_text_key(v->label_str, v->label_off, v->m->nclasses, label, len);
 }
 
 /*
