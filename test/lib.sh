@@ -79,8 +79,9 @@ labeling_cluster_start() {
 	local port
 	port=$(labeling_free_port)
 	labeling_log "starting a throwaway cluster in $LABELING_WORK on port $port"
-	runuser -u postgres -- "$PG_BINDIR/initdb" -D "$LABELING_WORK/data" -A trust -U postgres \
-		-E UTF8 --locale=C.UTF-8 >"$LABELING_WORK/initdb.log" 2>&1 ||
+	# the postgres user may not enter the current directory: run from the work area
+	(cd "$LABELING_WORK" && runuser -u postgres -- "$PG_BINDIR/initdb" -D "$LABELING_WORK/data" \
+		-A trust -U postgres -E UTF8 --locale=C.UTF-8) >"$LABELING_WORK/initdb.log" 2>&1 ||
 		{ cat "$LABELING_WORK/initdb.log" >&2; return 1; }
 	{
 		echo "port = $port"
@@ -90,15 +91,17 @@ labeling_cluster_start() {
 		echo "max_connections = 60"
 		echo "${LABELING_PG_CONF:-}"
 	} >>"$LABELING_WORK/data/postgresql.conf"
-	runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$LABELING_WORK/data" -l "$LABELING_WORK/server.log" \
-		-w start >/dev/null || { cat "$LABELING_WORK/server.log" >&2; return 1; }
+	(cd "$LABELING_WORK" && runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$LABELING_WORK/data" \
+		-l "$LABELING_WORK/server.log" -w start) >/dev/null ||
+		{ cat "$LABELING_WORK/server.log" >&2; return 1; }
 	export PGHOST="$LABELING_WORK" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
 }
 
 labeling_cluster_stop() {
 	if [ -n "${LABELING_WORK:-}" ] && [ -d "$LABELING_WORK" ]; then
 		if [ -f "$LABELING_WORK/data/postmaster.pid" ]; then
-			runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$LABELING_WORK/data" -m fast -w stop >/dev/null 2>&1 || true
+			(cd / && runuser -u postgres -- "$PG_BINDIR/pg_ctl" -D "$LABELING_WORK/data" -m fast -w stop) \
+				>/dev/null 2>&1 || true
 		fi
 		rm -rf "$LABELING_WORK"
 		LABELING_WORK=
