@@ -195,14 +195,7 @@ agreement_pairs_deserialize(PG_FUNCTION_ARGS)
 
 	(void) labeling_agg_context(fcinfo, "agreement_pairs_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
-	/* wrap the bytea without copying; we never write through buf */
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	if (pq_getmsgbyte(&buf) != PAIR_TALLY_FORMAT)
-		pair_tally_corrupt("unsupported format");
+	labeling_state_reader(b, &buf, PAIR_TALLY_FORMAT, "agreement pair tally");
 	t = pair_tally_create(CurrentMemoryContext);
 	t->param[0] = pq_getmsgfloat8(&buf);
 	t->param[1] = pq_getmsgfloat8(&buf);

@@ -695,14 +695,7 @@ agreement_units_deserialize(PG_FUNCTION_ARGS)
 
 	(void) labeling_agg_context(fcinfo, "agreement_units_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
-	/* wrap the bytea without copying; we never write through buf */
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	if (pq_getmsgbyte(&buf) != UNIT_TALLY_FORMAT)
-		unit_tally_corrupt("unsupported format");
+	labeling_state_reader(b, &buf, UNIT_TALLY_FORMAT, "agreement unit tally");
 	metric = pq_getmsgint(&buf, 4);
 	if (metric < METRIC_NONE || metric > METRIC_RATIO)
 		unit_tally_corrupt("bad metric");

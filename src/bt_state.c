@@ -378,14 +378,9 @@ bt_state_deserialize(bytea *b, MemoryContext mcxt)
 	int64		ncells;
 	int64		i;
 
-	/* wrap the bytea without copying; we never write through buf */
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	if (buf.len < 3 || pq_getmsgbyte(&buf) != BT_STATE_FORMAT)
-		bt_state_corrupt("Unsupported format.");
+	labeling_state_reader(b, &buf, BT_STATE_FORMAT, "Bradley-Terry state");
+	if (buf.len < 3)
+		bt_state_corrupt("Truncated.");
 	has_worker = pq_getmsgbyte(&buf);
 	if (has_worker != 0 && has_worker != 1)
 		bt_state_corrupt("Bad worker flag.");

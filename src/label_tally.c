@@ -283,16 +283,7 @@ label_tally_deserialize(bytea *b, MemoryContext mcxt, KeyMap *dict)
 	int32		cap = LABEL_TALLY_MIN_CAP;
 	int32		i;
 
-	/* wrap the bytea without copying; we never write through buf */
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	if (pq_getmsgbyte(&buf) != LABEL_TALLY_FORMAT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported serialized label tally format")));
+	labeling_state_reader(b, &buf, LABEL_TALLY_FORMAT, "label tally");
 	if (pq_getmsgbyte(&buf) != (int) KEY_TEXT)
 		tally_corrupt("bad key kind");
 	n = pq_getmsgint(&buf, 4);

@@ -14,6 +14,7 @@
 #include <math.h>
 
 #include "fmgr.h"
+#include "libpq/pqformat.h"
 #include "utils/guc.h"
 
 #include "labeling.h"
@@ -72,6 +73,24 @@ labeling_agg_context(FunctionCallInfo fcinfo, const char *caller)
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		elog(ERROR, "%s called in non-aggregate context", caller);
 	return aggcontext;
+}
+
+/*
+ * Start reading a serialized aggregate state: buf wraps the bytea without
+ * copying (nothing writes through it) and is left after the format byte,
+ * which must be format; otherwise an error naming the state (what).
+ */
+void
+labeling_state_reader(bytea *b, StringInfo buf, int format, const char *what)
+{
+	buf->data = VARDATA_ANY(b);
+	buf->len = VARSIZE_ANY_EXHDR(b);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
+	if (buf->len < 1 || pq_getmsgbyte(buf) != format)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("unsupported serialized %s format", what)));
 }
 
 /* A vote weight must be finite and not negative. */

@@ -14,6 +14,7 @@
 #define LABELING_H
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 
 /* Before PostgreSQL 16, PG_FUNCTION_INFO_V1 does not export on Windows. */
 #if PG_VERSION_NUM < 160000
@@ -83,5 +84,6 @@ extern PGDLLIMPORT double labeling_smoothing;
 /* Helpers for aggregate support functions. */
 extern MemoryContext labeling_agg_context(FunctionCallInfo fcinfo, const char *caller);
 extern void labeling_check_weight(double weight);
+extern void labeling_state_reader(bytea *b, StringInfo buf, int format, const char *what);
 
 #endif							/* LABELING_H */

@@ -138,14 +138,7 @@ live_values_deserialize(PG_FUNCTION_ARGS)
 	int64		i;
 
 	(void) labeling_agg_context(fcinfo, "live_values_deserialize");
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-	if (pq_getmsgbyte(&buf) != LIVE_VALUES_FORMAT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported serialized value list format")));
+	labeling_state_reader(b, &buf, LIVE_VALUES_FORMAT, "value list");
 	n = pq_getmsgint64(&buf);
 	if (n < 0 || (buf.len - buf.cursor) % sizeof(uint64) != 0 ||
 		n != (buf.len - buf.cursor) / (int64) sizeof(uint64))

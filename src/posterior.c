@@ -447,13 +447,7 @@ one_coin_deserialize(PG_FUNCTION_ARGS)
 	int32		i;
 
 	(void) labeling_agg_context(fcinfo, "one_coin_deserialize");
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	if (pq_getmsgbyte(&buf) != ONE_COIN_FORMAT)
-		one_coin_bad_serial("Unsupported format version.");
+	labeling_state_reader(b, &buf, ONE_COIN_FORMAT, "one-coin posterior state");
 	n = pq_getmsgint(&buf, 4);
 	/* each label takes at least 4 + 16 bytes */
 	if (n < 1 || n > LABELING_MAX_LABELS || (Size) n * 20 > (Size) (buf.len - buf.cursor))

@@ -519,7 +519,6 @@ truth_deserialize(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 	TruthState *s;
 	TruthOptions opts;
-	int			format;
 	int			mode;
 	int			kind;
 	int			wkind;
@@ -529,14 +528,7 @@ truth_deserialize(PG_FUNCTION_ARGS)
 
 	(void) labeling_agg_context(fcinfo, "truth_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
-	buf.data = VARDATA_ANY(b);
-	buf.len = VARSIZE_ANY_EXHDR(b);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
-
-	format = pq_getmsgbyte(&buf);
-	if (format != TRUTH_STATE_FORMAT)
-		truth_state_corrupt("unknown format");
+	labeling_state_reader(b, &buf, TRUTH_STATE_FORMAT, "truth inference state");
 	mode = pq_getmsgbyte(&buf);
 	if (mode != TRUTH_OPTIONS_UNSEEN && mode != TRUTH_OPTIONS_NULL && mode != TRUTH_OPTIONS_GIVEN)
 		truth_state_corrupt("bad options marker");
