@@ -111,6 +111,11 @@ SELECT count(*) AS workers, count(*) FILTER (WHERE ws.model_judgments = rw.n_jud
 FROM labeling.refresh_workers rw
 JOIN labeling.worker_state ws USING (project_id, worker_id)
 WHERE rw.project_id = (SELECT project_id FROM labeling.projects WHERE name = 'adult');
+-- a project without judgments: every method stores nothing and says so
+INSERT INTO labeling.projects (name, labels) VALUES ('empty', '{a,b}');
+SELECT m.method, r.n_tasks, r.n_workers, r.n_judgments
+FROM labeling.refresh_methods() m(method)
+CROSS JOIN LATERAL labeling.refresh((SELECT project_id FROM labeling.projects WHERE name = 'empty'), m.method) r;
 \set VERBOSITY terse
 UPDATE labeling.projects SET refresh_method = 'em' WHERE name = 'adult';
 \set VERBOSITY default

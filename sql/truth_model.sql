@@ -84,6 +84,12 @@ SELECT t.task, pg_typeof(t.task) FROM tm_models, labeling.truth_tasks(m, NULL::b
 WHERE method = 'glad compat' ORDER BY t.task LIMIT 1;
 SELECT t.task FROM labeling.truth_tasks((SELECT labeling.wawa_agg('not a number', 'w', 'a')), NULL::bigint) t;
 SELECT count(*) FROM tm_models, labeling.truth_tasks(m, NULL::numeric) t;
+-- a NULL model (the aggregate over no rows) has no rows, with or without a key type
+SELECT (SELECT count(*) FROM labeling.truth_tasks(NULL::labeling.truth_model)) AS tasks,
+	   (SELECT count(*) FROM labeling.truth_tasks(NULL::labeling.truth_model, NULL::bigint)) AS typed_tasks,
+	   (SELECT count(*) FROM labeling.truth_workers(NULL::labeling.truth_model, NULL::text)) AS typed_workers,
+	   (SELECT count(*) FROM labeling.truth_priors(NULL)) AS priors,
+	   labeling.truth_label(NULL, 1::bigint) IS NULL AS no_label;
 -- the label is the most probable one; the posterior is a label_dist
 SELECT method, bool_and(t.label = labeling.top_label(t.posterior)) AS label_is_top,
 	   bool_and(t.confidence = labeling.confidence(t.posterior)) AS confidence_is_top,

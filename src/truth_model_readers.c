@@ -121,7 +121,8 @@ reader_init(FunctionCallInfo fcinfo, FuncCallContext *funcctx)
 
 /*
  * Every call of a set-returning reader: set up on the first call, then the
- * context of this call (rows in key order).
+ * context of this call (rows in key order).  A NULL model has no rows (the
+ * forms with a key type are not STRICT: the key type is passed as a NULL).
  */
 static FuncCallContext *
 reader_call(FunctionCallInfo fcinfo, ReaderRows rows)
@@ -129,8 +130,12 @@ reader_call(FunctionCallInfo fcinfo, ReaderRows rows)
 	if (SRF_IS_FIRSTCALL())
 	{
 		FuncCallContext *funcctx = SRF_FIRSTCALL_INIT();
-		ReaderState *rs = reader_init(fcinfo, funcctx);
+		ReaderState *rs;
 
+		funcctx->max_calls = 0;
+		if (PG_ARGISNULL(0))
+			return SRF_PERCALL_SETUP();
+		rs = reader_init(fcinfo, funcctx);
 		funcctx->user_fctx = rs;
 		funcctx->max_calls = rows == ROWS_TASKS ? rs->m->ntasks :
 			rows == ROWS_WORKERS ? rs->m->nworkers : rs->m->nclasses;
