@@ -195,7 +195,8 @@ RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
 -- 7. bigint task keys in no order group the same whether they span less than
---    2^32 (radix sort) or more (hash), in sorted order, or negative.
+--    2^32 (radix sort) or more (hash), in sorted order, negative, or up to
+--    the largest bigint.
 -- ---------------------------------------------------------------------------
 CREATE TABLE ds_order AS
 SELECT (i * 7919) % 2000 AS task, i % 41 AS worker, 'c' || ((i * 7919) % 2000 % 3 + (i % 41 = 0)::int) AS label
@@ -205,13 +206,16 @@ SELECT 'narrow' AS keys, labeling.dawid_skene_agg(task - 1000, worker, label) AS
 UNION ALL
 SELECT 'wide', labeling.dawid_skene_agg(task * 4294967296 - 7, worker, label) FROM ds_order
 UNION ALL
-SELECT 'sorted', labeling.dawid_skene_agg(task, worker, label ORDER BY task) FROM ds_order;
+SELECT 'sorted', labeling.dawid_skene_agg(task, worker, label ORDER BY task) FROM ds_order
+UNION ALL
+SELECT 'top', labeling.dawid_skene_agg(task + 9223372036854773807, worker, label) FROM ds_order;
 SELECT f.keys, count(*) AS tasks,
 	   count(*) FILTER (WHERE t.posterior OPERATOR(labeling.=) r.posterior AND t.judgments = r.judgments) AS same
 FROM ds_order_fits f
 CROSS JOIN LATERAL labeling.truth_tasks(f.m, NULL::bigint) t
 JOIN labeling.truth_tasks((SELECT m FROM ds_order_fits WHERE keys = 'sorted'), NULL::bigint) r
-  ON r.task = CASE f.keys WHEN 'narrow' THEN t.task + 1000 WHEN 'wide' THEN (t.task + 7) / 4294967296 ELSE t.task END
+  ON r.task = CASE f.keys WHEN 'narrow' THEN t.task + 1000 WHEN 'wide' THEN (t.task + 7) / 4294967296
+						 WHEN 'top' THEN t.task - 9223372036854773807 ELSE t.task END
 GROUP BY f.keys ORDER BY f.keys;
 -- and in key order
 SELECT f.keys, bool_and(x.next IS NULL OR x.task < x.next) AS ascending
