@@ -160,8 +160,7 @@ paired_ratio() {	# paired_ratio "<a_1 a_2 ...>" "<b_1 b_2 ...>"
 			else printf "%.2f\n", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# median / minimum of the numbers given as arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# the smallest of the numbers given as arguments (median() is in bench_lib.sh)
 minimum() { printf '%s\n' "$@" | sort -g | head -n 1; }
 
 labeling_install_deps

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/bench/bench_lib.sh - sourced by bench.sh and accuracy.sh: the method files.
+# test/bench/bench_lib.sh - sourced by the benchmark scripts: the method files, and the median.
 #
 # A method file (test/bench/<feature>.bench, test/bench/<feature>.accuracy) holds one method per
 # line, "name | SQL"; lines starting with # and blank lines are skipped.  The name ends at the
@@ -27,3 +27,6 @@ bench_read_methods() {
 		done <"$f"
 	done
 }
+
+# median <number>...: the median of the numbers (the mean of the middle two for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }

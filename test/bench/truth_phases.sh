@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# test/bench/truth_phases.sh - where the time of a Dawid-Skene fit goes: the whole fit against the
+# same fit stopped after one EM iteration (collecting the rows, building the dense problem, one
+# iteration, writing the model), in a serial plan, so the difference is the remaining iterations.
+#
+# Self-contained like the demo: builds and installs the extension, starts a throwaway cluster,
+# generates a seeded crowd with test/bench/gen_crowd.c (JUDGMENTS judgments, K classes, bigint
+# keys, shuffled rows; the benchmark harness's data), loads it into an UNLOGGED table and times
+# SELECT count(q.*) FROM (SELECT labeling.dawid_skene_agg(task, worker, label) FROM j) q
+# RUNS times each way, interleaved; prints the medians and the EM iterations of the whole fit.
+#
+#   ./test/bench/truth_phases.sh                  # 10M judgments, K = 5, 3 runs
+#   ./test/bench/truth_phases.sh 1000000 2 5
+#
+# Environment: PG_CONFIG, LABELING_SKIP_DEPS as in test/lib.sh.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/bench_lib.sh"
+
+judgments=${1:-10000000}
+classes=${2:-5}
+runs=${3:-3}
+
+labeling_install_deps
+labeling_build
+labeling_cluster_start
+
+gen="$LABELING_WORK/gen_crowd"
+cc -O2 -std=c99 -o "$gen" "$LABELING_ROOT/test/bench/gen_crowd.c" -lm
+"$gen" --judgments "$judgments" --classes "$classes" >"$LABELING_WORK/crowd.csv"
+chmod 644 "$LABELING_WORK/crowd.csv"
+
+labeling_psql -v csv="$LABELING_WORK/crowd.csv" <<'SQL'
+CREATE EXTENSION labeling;
+CREATE UNLOGGED TABLE j (task bigint, worker bigint, label text);
+COPY j FROM :'csv' WITH (FORMAT csv, HEADER true);
+VACUUM ANALYZE j;
+SQL
+
+fit="SELECT count(q.*) FROM (SELECT labeling.dawid_skene_agg(task, worker, label) FROM j) q;"
+{
+	echo '\timing on'
+	echo "SET max_parallel_workers_per_gather = 0; SET work_mem = '1GB';"
+	echo 'SELECT count(*) FROM j;'
+	for i in $(seq 1 "$runs"); do
+		echo 'SET labeling.max_iterations = 1;'
+		echo '\echo one'
+		echo "$fit"
+		echo 'RESET labeling.max_iterations;'
+		echo '\echo all'
+		echo "$fit"
+	done
+	echo '\timing off'
+	echo 'SELECT (labeling.truth_diagnostics(labeling.dawid_skene_agg(task, worker, label))).iterations FROM j;'
+} >"$LABELING_WORK/phases.sql"
+chmod 644 "$LABELING_WORK/phases.sql"
+
+out=$(labeling_psql -At -f "$LABELING_WORK/phases.sql" | awk '
+	/^(one|all)$/ { kind = $1; next }
+	/^Time: / && kind != "" { print kind, $2; kind = ""; next }
+	/^[0-9]+$/ { last = $1 }
+	END { print "iterations", last }')
+# shellcheck disable=SC2207
+one=($(awk '$1 == "one" { print $2 / 1000 }' <<<"$out"))
+# shellcheck disable=SC2207
+all=($(awk '$1 == "all" { print $2 / 1000 }' <<<"$out"))
+iterations=$(awk '$1 == "iterations" { print $2 }' <<<"$out")
+one_s=$(median "${one[@]}")
+all_s=$(median "${all[@]}")
+echo "$judgments judgments, K = $classes, serial plan, median of $runs runs"
+printf 'fit stopped after 1 EM iteration: %.2f s\n' "$one_s"
+printf 'whole fit (%d iterations):        %.2f s\n' "$iterations" "$all_s"
+awk -v a="$all_s" -v o="$one_s" -v i="$iterations" \
+	'BEGIN { printf "the other %d iterations:           %.2f s (%.3f s each)\n", i - 1, a - o, (a - o) / (i - 1) }'
