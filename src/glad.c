@@ -434,7 +434,6 @@ static void
 glad_init_params(GladWork *w, const TruthModel *warm)
 {
 	const TruthData *d = w->d;
-	const TruthState *s = d->state;
 	TruthModelView v;
 	int32		i;
 
@@ -454,7 +453,7 @@ glad_init_params(GladWork *w, const TruthModel *warm)
 		}
 		for (i = 0; i < d->nworkers; i++)
 		{
-			int32		mw = truth_model_find_key(&v, false, &s->workers, d->worker_key[i]);
+			int32		mw = truth_model_find_data_worker(&v, d, i);
 
 			if (mw >= 0)
 				w->alpha[i] = v.worker_alpha[mw];

@@ -89,23 +89,27 @@ typedef struct TruthSettings
 #define TRUTH_RECENT_LABELS	8
 
 /*
- * One judgment (16 bytes).  Bigint task keys are stored as they are and
- * grouped only in the final function (judgments usually arrive grouped by
- * task, and a hash map of millions of keys costs more than the rest of the
- * transition); text task keys are interned in state->tasks.
+ * Judgments are kept column-wise in fixed-size chunks (18 bytes each, never
+ * copied as the state grows): bigint task and worker keys as they are (they
+ * are grouped only in the final function: judgments usually arrive grouped
+ * by task, and hashing millions of keys row by row costs more than the rest
+ * of the transition); text keys as ids of the key maps state->tasks and
+ * state->workers; labels as ids of state->labels.
  */
-typedef struct TruthJudgment
-{
-	int64		task;			/* raw bigint key, or id in state->tasks */
-	int32		worker;			/* id in state->workers */
-	int32		label;			/* id in state->labels */
-} TruthJudgment;
-
-/* Judgments are kept in fixed-size chunks: no copying as the state grows. */
 #define TRUTH_CHUNK_BITS	16
 #define TRUTH_CHUNK_SIZE	(1 << TRUTH_CHUNK_BITS)
-#define TRUTH_JUDGMENT(s, j) \
-	(&(s)->chunks[(j) >> TRUTH_CHUNK_BITS][(j) & (TRUTH_CHUNK_SIZE - 1)])
+#define TRUTH_CHUNK_MASK	(TRUTH_CHUNK_SIZE - 1)
+
+typedef struct TruthChunk
+{
+	int64		task[TRUTH_CHUNK_SIZE];
+	int64		worker[TRUTH_CHUNK_SIZE];
+	uint16		label[TRUTH_CHUNK_SIZE];
+} TruthChunk;
+
+#define TRUTH_ROW_TASK(s, j)	((s)->chunks[(j) >> TRUTH_CHUNK_BITS]->task[(j) & TRUTH_CHUNK_MASK])
+#define TRUTH_ROW_WORKER(s, j)	((s)->chunks[(j) >> TRUTH_CHUNK_BITS]->worker[(j) & TRUTH_CHUNK_MASK])
+#define TRUTH_ROW_LABEL(s, j)	((s)->chunks[(j) >> TRUTH_CHUNK_BITS]->label[(j) & TRUTH_CHUNK_MASK])
 
 /* At most this many judgments in one aggregate (row numbers are int32). */
 #define TRUTH_MAX_JUDGMENTS		PG_INT32_MAX
@@ -113,7 +117,7 @@ typedef struct TruthJudgment
 /*
  * Bigint task keys: the rows form runs of nondecreasing keys.  Up to this
  * many runs are merged in the final function; beyond it the keys are
- * grouped with a hash map.
+ * grouped with a radix sort or a hash map.
  */
 #define TRUTH_MAX_RUNS		64
 
@@ -122,17 +126,20 @@ typedef struct TruthState
 	MemoryContext mcxt;			/* aggregate context: everything lives here */
 	KeyKind		task_kind;		/* bigint (raw keys) or text (interned) */
 	KeyMap		tasks;			/* text task keys -> id */
-	KeyMap		workers;		/* worker key -> id (bigint or text) */
+	KeyMap		workers;		/* text worker keys -> id; its kind is the
+								 * kind of the worker keys (bigint keys are
+								 * not interned: the map stays empty) */
 	KeyMap		labels;			/* label -> id (text), gold labels included */
 	int32		last_task;		/* text tasks: id of the previous row's task */
-	int32		last_worker;	/* id of the previous row's worker, or -1 */
+	int32		last_worker;	/* text workers: id of the previous row's
+								 * worker, or -1 */
 	int32		recent_labels[TRUTH_RECENT_LABELS];	/* ids of labels seen
 														 * lately, -1 = empty */
 	int32		next_recent;	/* slot of recent_labels to replace next */
 	int64		n;				/* judgments */
 	int32		nchunks;
 	int32		chunkcap;
-	TruthJudgment **chunks;
+	TruthChunk **chunks;
 	int32		nruns;			/* bigint tasks: runs of nondecreasing keys,
 								 * or -1 once there are more than
 								 * TRUTH_MAX_RUNS */
@@ -170,7 +177,8 @@ typedef struct TruthData
 	int64		n;				/* rows */
 	int32	   *class_label;	/* class -> label id in state->labels */
 	int64	   *task_key;		/* task -> bigint key, or id in state->tasks */
-	int32	   *worker_key;		/* worker -> worker id in state->workers */
+	int64	   *worker_key;		/* worker -> bigint key, or id in
+								 * state->workers */
 	int64	   *task_start;		/* ntasks + 1 offsets into row_pair */
 	int32	   *row_pair;		/* n */
 	int32	   *pair_worker;	/* npairs */
@@ -355,9 +363,8 @@ extern void truth_model_parts_alloc(TruthModelParts *p);
 extern TruthModel *truth_model_assemble(TruthModelParts *p);
 extern int32 truth_model_find(const TruthModelView *v, bool task, int64 ikey,
 							  const char *skey, int slen);
-extern int32 truth_model_find_key(const TruthModelView *v, bool task,
-								  const KeyMap *km, int32 id);
 extern int32 truth_model_find_data_task(const TruthModelView *v, const TruthData *d, int32 t);
+extern int32 truth_model_find_data_worker(const TruthModelView *v, const TruthData *d, int32 w);
 extern int32 truth_model_find_label(const TruthModelView *v, const char *label, int len);
 extern double truth_model_confusion(const TruthModelView *v, int32 worker,
 									int32 observed, int32 truth);

@@ -39,7 +39,10 @@
 #include "truth_model.h"
 
 /* First byte of a serialized state. */
-#define TRUTH_STATE_FORMAT	1
+#define TRUTH_STATE_FORMAT	2
+
+/* Bytes of one serialized judgment: task, worker, label. */
+#define TRUTH_ROW_BYTES		(2 * sizeof(int64) + sizeof(uint16))
 
 /* Raw options values up to this size are compared byte by byte on every row. */
 #define OPTIONS_ALWAYS_COMPARE	8192
@@ -72,40 +75,30 @@ truth_state_create(MemoryContext mcxt, KeyKind task_kind, KeyKind worker_kind)
 	key_map_init(&s->labels, mcxt, KEY_TEXT);
 	key_map_init(&s->gold_tasks, mcxt, task_kind);
 	s->chunkcap = 4;
-	s->chunks = MemoryContextAlloc(mcxt, sizeof(TruthJudgment *) * s->chunkcap);
+	s->chunks = MemoryContextAlloc(mcxt, sizeof(TruthChunk *) * s->chunkcap);
 	s->last_task = s->last_worker = -1;
 	memset(s->recent_labels, -1, sizeof(s->recent_labels));
 	return s;
 }
 
 /*
- * Id of a key (bigint or text Datum), remembering the last one: rows often
- * come grouped by task, and labels repeat, so most rows skip the hash
- * lookup.  Returns whether the key is new to the map.
+ * Id of a text key, remembering the last one: rows often come grouped by
+ * task, so most rows skip the hash lookup.  Returns whether the key is new
+ * to the map.
  */
 static inline int32
 intern_cached(KeyMap *m, Datum key, int32 *last, bool *isnew)
 {
+	text	   *t = DatumGetTextPP(key);
+	const char *p = VARDATA_ANY(t);
+	int			len = VARSIZE_ANY_EXHDR(t);
+
 	*isnew = false;
-	if (m->kind == KEY_INT8)
-	{
-		int64		k = DatumGetInt64(key);
-
-		if (*last < 0 || KEY_MAP_INT(m, *last) != k)
-			*last = key_map_intern_int(m, k, isnew);
-	}
-	else
-	{
-		text	   *t = DatumGetTextPP(key);
-		const char *p = VARDATA_ANY(t);
-		int			len = VARSIZE_ANY_EXHDR(t);
-
-		if (*last < 0 || KEY_MAP_TEXTLEN(m, *last) != len ||
-			memcmp(KEY_MAP_TEXT(m, *last), p, len) != 0)
-			*last = key_map_intern_text(m, p, len, isnew);
-		if ((Pointer) t != DatumGetPointer(key))
-			pfree(t);
-	}
+	if (*last < 0 || KEY_MAP_TEXTLEN(m, *last) != len ||
+		memcmp(KEY_MAP_TEXT(m, *last), p, len) != 0)
+		*last = key_map_intern_text(m, p, len, isnew);
+	if ((Pointer) t != DatumGetPointer(key))
+		pfree(t);
 	return *last;
 }
 
@@ -148,42 +141,88 @@ truth_state_check_classes(const TruthState *state)
 				 errhint("Use majority_vote or vote_dist for more labels.")));
 }
 
-static inline void
-truth_state_append(TruthState *s, int64 task, int32 worker, int32 label)
+static void pg_attribute_noreturn()
+truth_state_too_many(void)
 {
-	TruthJudgment *j;
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many judgments for one truth inference aggregate"),
+			 errdetail("At most %d judgments are supported.", TRUTH_MAX_JUDGMENTS),
+			 errhint("Fit groups of tasks separately (GROUP BY).")));
+}
 
-	if (s->n >= TRUTH_MAX_JUDGMENTS)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many judgments for one truth inference aggregate"),
-				 errdetail("At most %d judgments are supported.", TRUTH_MAX_JUDGMENTS),
-				 errhint("Fit groups of tasks separately (GROUP BY).")));
-	if ((s->n & (TRUTH_CHUNK_SIZE - 1)) == 0)
+/* Room for one more chunk pointer. */
+static void
+truth_state_reserve_chunk(TruthState *s)
+{
+	if (s->nchunks == s->chunkcap)
 	{
-		/* start a new chunk */
-		if (s->nchunks == s->chunkcap)
-		{
-			s->chunkcap *= 2;
-			s->chunks = repalloc_huge(s->chunks, sizeof(TruthJudgment *) * s->chunkcap);
-		}
-		s->chunks[s->nchunks++] =
-			MemoryContextAlloc(s->mcxt, sizeof(TruthJudgment) * TRUTH_CHUNK_SIZE);
+		s->chunkcap *= 2;
+		s->chunks = repalloc_huge(s->chunks, sizeof(TruthChunk *) * s->chunkcap);
 	}
-	/* bigint tasks: a key below the previous one starts a new run */
-	if (s->task_kind == KEY_INT8 && s->nruns >= 0 &&
-		(s->n == 0 || task < TRUTH_JUDGMENT(s, s->n - 1)->task))
+}
+
+/* Bigint task keys: note where a key below the previous one starts a run. */
+static inline void
+truth_state_note_run(TruthState *s, int64 task)
+{
+	if (s->nruns >= 0 && (s->n == 0 || task < TRUTH_ROW_TASK(s, s->n - 1)))
 	{
 		if (s->nruns == TRUTH_MAX_RUNS)
 			s->nruns = -1;
 		else
 			s->run_start[s->nruns++] = s->n;
 	}
-	j = TRUTH_JUDGMENT(s, s->n);
-	j->task = task;
-	j->worker = worker;
-	j->label = label;
+}
+
+static inline void
+truth_state_append(TruthState *s, int64 task, int64 worker, int32 label)
+{
+	TruthChunk *c;
+	int32		i = (int32) (s->n & TRUTH_CHUNK_MASK);
+
+	if (s->n >= TRUTH_MAX_JUDGMENTS)
+		truth_state_too_many();
+	if (i == 0)
+	{
+		truth_state_reserve_chunk(s);
+		s->chunks[s->nchunks++] = MemoryContextAlloc(s->mcxt, sizeof(TruthChunk));
+	}
+	if (s->task_kind == KEY_INT8)
+		truth_state_note_run(s, task);
+	c = s->chunks[s->nchunks - 1];
+	c->task[i] = task;
+	c->worker[i] = worker;
+	c->label[i] = (uint16) label;
 	s->n++;
+}
+
+/* Recount the runs of bigint task keys from scratch (after a merge). */
+static void
+truth_state_recount_runs(TruthState *s)
+{
+	int64		n = s->n;
+	int64		j;
+	int64		prev = 0;
+
+	s->nruns = 0;
+	if (s->task_kind != KEY_INT8)
+		return;
+	for (j = 0; j < n; j++)
+	{
+		int64		key = TRUTH_ROW_TASK(s, j);
+
+		if (j == 0 || key < prev)
+		{
+			if (s->nruns == TRUTH_MAX_RUNS)
+			{
+				s->nruns = -1;
+				return;
+			}
+			s->run_start[s->nruns++] = j;
+		}
+		prev = key;
+	}
 }
 
 /* Printable task key of the gold map entry id, for messages. */
@@ -308,7 +347,7 @@ truth_transfn(PG_FUNCTION_ARGS)
 	TruthState *s = PG_ARGISNULL(0) ? NULL : (TruthState *) PG_GETARG_POINTER(0);
 	int			nargs = PG_NARGS();
 	int64		task;
-	int32		worker;
+	int64		worker;
 	int32		label;
 	bool		isnew;
 
@@ -331,7 +370,10 @@ truth_transfn(PG_FUNCTION_ARGS)
 		task = PG_GETARG_INT64(1);
 	else
 		task = intern_cached(&s->tasks, PG_GETARG_DATUM(1), &s->last_task, &isnew);
-	worker = intern_cached(&s->workers, PG_GETARG_DATUM(2), &s->last_worker, &isnew);
+	if (s->workers.kind == KEY_INT8)
+		worker = PG_GETARG_INT64(2);
+	else
+		worker = intern_cached(&s->workers, PG_GETARG_DATUM(2), &s->last_worker, &isnew);
 	label = intern_label(s, PG_GETARG_TEXT_PP(3), &isnew);
 	if (isnew)
 		truth_state_check_classes(s);
@@ -354,15 +396,65 @@ truth_transfn(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* Append src to dst, remapping ids through dst's key maps. */
-static void
-truth_state_merge(TruthState *dst, const TruthState *src)
+/* Map of src's ids into dst's key map (interning what dst lacks); NULL if identity. */
+static int32 *
+truth_map_ids(KeyMap *dst, const KeyMap *src)
 {
-	int32	   *tmap;
-	int32	   *wmap;
+	int32	   *map = palloc_extended(sizeof(int32) * Max(src->n, 1), MCXT_ALLOC_HUGE);
+	bool		identity = true;
+	int32		i;
+
+	for (i = 0; i < src->n; i++)
+	{
+		if (src->kind == KEY_INT8)
+			map[i] = key_map_intern_int(dst, KEY_MAP_INT(src, i), NULL);
+		else
+			map[i] = key_map_intern_text(dst, KEY_MAP_TEXT(src, i), KEY_MAP_TEXTLEN(src, i), NULL);
+		identity = identity && map[i] == i;
+	}
+	if (identity)
+	{
+		pfree(map);
+		return NULL;
+	}
+	return map;
+}
+
+/* Remap the first n rows of a chunk through the id maps (NULL: identity). */
+static void
+truth_chunk_remap(TruthChunk *c, int32 n, const int32 *tmap, const int32 *wmap,
+				  const int32 *lmap)
+{
+	int32		i;
+
+	if (tmap)
+		for (i = 0; i < n; i++)
+			c->task[i] = tmap[c->task[i]];
+	if (wmap)
+		for (i = 0; i < n; i++)
+			c->worker[i] = wmap[c->worker[i]];
+	if (lmap)
+		for (i = 0; i < n; i++)
+			c->label[i] = (uint16) lmap[c->label[i]];
+}
+
+/*
+ * Move src's judgments into dst, remapping ids through dst's key maps.
+ * When src lives in dst's memory context (a state deserialize made for this
+ * aggregate), its full chunks are taken over, remapped in place, and src is
+ * used up; otherwise its rows are copied and src is left alone.  Row order
+ * does not matter to the fits (truth_model_data.c sorts everything), so
+ * taken-over chunks go before dst's partly filled last chunk.
+ */
+static void
+truth_state_merge(TruthState *dst, TruthState *src)
+{
+	int32	   *tmap = NULL;
+	int32	   *wmap = NULL;
 	int32	   *lmap;
 	int32		i;
 	int64		j;
+	bool		take = (src->mcxt == dst->mcxt);
 
 	if (src->task_kind != dst->task_kind || src->workers.kind != dst->workers.kind)
 		elog(ERROR, "cannot combine truth inference states with different key types");
@@ -388,49 +480,91 @@ truth_state_merge(TruthState *dst, const TruthState *src)
 			truth_options_differ();
 	}
 
-	tmap = palloc_extended(sizeof(int32) * Max(src->tasks.n, 1), MCXT_ALLOC_HUGE);
-	wmap = palloc_extended(sizeof(int32) * Max(src->workers.n, 1), MCXT_ALLOC_HUGE);
-	lmap = palloc(sizeof(int32) * Max(src->labels.n, 1));
-	for (i = 0; i < src->tasks.n; i++)
-		tmap[i] = key_map_intern_text(&dst->tasks, KEY_MAP_TEXT(&src->tasks, i),
-									  KEY_MAP_TEXTLEN(&src->tasks, i), NULL);
-	for (i = 0; i < src->workers.n; i++)
-	{
-		if (src->workers.kind == KEY_INT8)
-			wmap[i] = key_map_intern_int(&dst->workers, KEY_MAP_INT(&src->workers, i), NULL);
-		else
-			wmap[i] = key_map_intern_text(&dst->workers, KEY_MAP_TEXT(&src->workers, i),
-										  KEY_MAP_TEXTLEN(&src->workers, i), NULL);
-	}
-	for (i = 0; i < src->labels.n; i++)
-		lmap[i] = key_map_intern_text(&dst->labels, KEY_MAP_TEXT(&src->labels, i),
-									  KEY_MAP_TEXTLEN(&src->labels, i), NULL);
+	if (src->task_kind == KEY_TEXT)
+		tmap = truth_map_ids(&dst->tasks, &src->tasks);
+	if (src->workers.kind == KEY_TEXT)
+		wmap = truth_map_ids(&dst->workers, &src->workers);
+	lmap = truth_map_ids(&dst->labels, &src->labels);
 	truth_state_check_classes(dst);
 
-	for (j = 0; j < src->n; j++)
+	if (take && src->n > 0)
 	{
-		const TruthJudgment *jd = TRUTH_JUDGMENT(src, j);
+		int32		dfull = (int32) (dst->n >> TRUTH_CHUNK_BITS);
+		int32		dtail = (int32) (dst->n & TRUTH_CHUNK_MASK);
+		int32		sfull = (int32) (src->n >> TRUTH_CHUNK_BITS);
+		int32		stail = (int32) (src->n & TRUTH_CHUNK_MASK);
+		TruthChunk *dlast = dtail > 0 ? dst->chunks[dfull] : NULL;
+		TruthChunk *slast = stail > 0 ? src->chunks[sfull] : NULL;
 
-		if ((j & 0xFFFF) == 0)
+		if (dst->n + src->n > TRUTH_MAX_JUDGMENTS)
+			truth_state_too_many();
+		/* dst's full chunks, src's full chunks, then dst's last chunk */
+		dst->nchunks = dfull;
+		for (i = 0; i < sfull; i++)
+		{
 			CHECK_FOR_INTERRUPTS();
-		truth_state_append(dst, src->task_kind == KEY_INT8 ? jd->task : tmap[jd->task],
-						   wmap[jd->worker], lmap[jd->label]);
+			truth_chunk_remap(src->chunks[i], TRUTH_CHUNK_SIZE, tmap, wmap, lmap);
+			truth_state_reserve_chunk(dst);
+			dst->chunks[dst->nchunks++] = src->chunks[i];
+		}
+		dst->n = (int64) dst->nchunks << TRUTH_CHUNK_BITS;
+		if (dlast)
+		{
+			truth_state_reserve_chunk(dst);
+			dst->chunks[dst->nchunks++] = dlast;
+			dst->n += dtail;
+		}
+		/* src's last rows one by one */
+		if (slast)
+		{
+			truth_chunk_remap(slast, stail, tmap, wmap, lmap);
+			dst->nruns = -1;	/* recounted below */
+			for (i = 0; i < stail; i++)
+				truth_state_append(dst, slast->task[i], slast->worker[i], slast->label[i]);
+			pfree(slast);
+		}
+		pfree(src->chunks);
+		src->chunks = NULL;
+		src->nchunks = 0;
+		src->n = 0;
+		truth_state_recount_runs(dst);
+	}
+	else
+	{
+		for (j = 0; j < src->n; j++)
+		{
+			int64		t = TRUTH_ROW_TASK(src, j);
+			int64		w = TRUTH_ROW_WORKER(src, j);
+			int32		l = TRUTH_ROW_LABEL(src, j);
+
+			if ((j & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			truth_state_append(dst, tmap ? tmap[t] : t, wmap ? wmap[w] : w, lmap ? lmap[l] : l);
+		}
 	}
 	for (i = 0; i < src->gold_tasks.n; i++)
 	{
+		int32		g = lmap ? lmap[src->gold_label[i]] : src->gold_label[i];
+
 		if (src->gold_tasks.kind == KEY_INT8)
-			truth_state_set_gold(dst, KEY_MAP_INT(&src->gold_tasks, i), NULL, 0,
-								 lmap[src->gold_label[i]]);
+			truth_state_set_gold(dst, KEY_MAP_INT(&src->gold_tasks, i), NULL, 0, g);
 		else
 			truth_state_set_gold(dst, 0, KEY_MAP_TEXT(&src->gold_tasks, i),
-								 KEY_MAP_TEXTLEN(&src->gold_tasks, i), lmap[src->gold_label[i]]);
+								 KEY_MAP_TEXTLEN(&src->gold_tasks, i), g);
 	}
-	pfree(tmap);
-	pfree(wmap);
-	pfree(lmap);
+	if (tmap)
+		pfree(tmap);
+	if (wmap)
+		pfree(wmap);
+	if (lmap)
+		pfree(lmap);
 }
 
-/* Aggregate combine function: append the right state to the left one */
+/*
+ * Aggregate combine function: move the right state into the left one.  A
+ * right state that deserialize built in the aggregate context is taken over
+ * rather than copied.
+ */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_combine);
 Datum
 truth_combine(PG_FUNCTION_ARGS)
@@ -445,9 +579,13 @@ truth_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(s1);
 	}
-	/* state2 may live in a shorter-lived context: copy it into aggcontext */
 	if (s1 == NULL)
+	{
+		/* state2 may live in a shorter-lived context: then copy it */
+		if (s2->mcxt == aggcontext)
+			PG_RETURN_POINTER(s2);
 		s1 = truth_state_create(aggcontext, s2->task_kind, s2->workers.kind);
+	}
 	truth_state_merge(s1, s2);
 	PG_RETURN_POINTER(s1);
 }
@@ -460,13 +598,13 @@ truth_serialize(PG_FUNCTION_ARGS)
 	TruthState *s;
 	StringInfoData buf;
 	Size		need;
-	int64		j;
+	int64		done;
 	int32		i;
 
 	(void) labeling_agg_context(fcinfo, "truth_serialize");
 	s = (TruthState *) PG_GETARG_POINTER(0);
 
-	need = (Size) s->n * sizeof(TruthJudgment) + key_map_memory(&s->tasks) +
+	need = (Size) s->n * TRUTH_ROW_BYTES + key_map_memory(&s->tasks) +
 		key_map_memory(&s->workers) + key_map_memory(&s->labels) +
 		key_map_memory(&s->gold_tasks) + sizeof(int32) * (Size) s->gold_tasks.n +
 		(s->options.warm_start ? VARSIZE(s->options.warm_start) : 0) + 1024;
@@ -478,6 +616,7 @@ truth_serialize(PG_FUNCTION_ARGS)
 				 errhint("Disable parallel aggregation for this query: SET max_parallel_workers_per_gather = 0.")));
 
 	pq_begintypsend(&buf);
+	enlargeStringInfo(&buf, (int) need);
 	pq_sendbyte(&buf, TRUTH_STATE_FORMAT);
 	pq_sendbyte(&buf, s->options_mode);
 	if (s->options_mode == TRUTH_OPTIONS_GIVEN)
@@ -487,14 +626,20 @@ truth_serialize(PG_FUNCTION_ARGS)
 	key_map_serialize(&s->workers, &buf);
 	key_map_serialize(&s->labels, &buf);
 	pq_sendint64(&buf, s->n);
-	enlargeStringInfo(&buf, (int) (s->n * sizeof(TruthJudgment)));
-	for (j = 0; j < s->n; j++)
-	{
-		const TruthJudgment *jd = TRUTH_JUDGMENT(s, j);
 
-		pq_writeint64(&buf, jd->task);
-		pq_writeint32(&buf, jd->worker);
-		pq_writeint32(&buf, jd->label);
+	/*
+	 * The rows in native byte order, chunk by chunk, column by column: the
+	 * state only travels between processes of one server.
+	 */
+	for (i = 0, done = 0; done < s->n; i++)
+	{
+		const TruthChunk *c = s->chunks[i];
+		int32		cnt = (int32) Min(s->n - done, TRUTH_CHUNK_SIZE);
+
+		appendBinaryStringInfoNT(&buf, (const char *) c->task, sizeof(int64) * cnt);
+		appendBinaryStringInfoNT(&buf, (const char *) c->worker, sizeof(int64) * cnt);
+		appendBinaryStringInfoNT(&buf, (const char *) c->label, sizeof(uint16) * cnt);
+		done += cnt;
 	}
 	key_map_serialize(&s->gold_tasks, &buf);
 	for (i = 0; i < s->gold_tasks.n; i++)
@@ -523,10 +668,15 @@ truth_deserialize(PG_FUNCTION_ARGS)
 	int			kind;
 	int			wkind;
 	int64		n;
-	int64		j;
+	int64		done;
 	int32		i;
+	MemoryContext aggcontext;
 
-	(void) labeling_agg_context(fcinfo, "truth_deserialize");
+	/*
+	 * Built in the aggregate context, so that the combine function can take
+	 * the state over instead of copying it.
+	 */
+	aggcontext = labeling_agg_context(fcinfo, "truth_deserialize");
 	b = PG_GETARG_BYTEA_PP(0);
 	labeling_state_reader(b, &buf, TRUTH_STATE_FORMAT, "truth inference state");
 	mode = pq_getmsgbyte(&buf);
@@ -534,12 +684,12 @@ truth_deserialize(PG_FUNCTION_ARGS)
 		truth_state_corrupt("bad options marker");
 	memset(&opts, 0, sizeof(opts));
 	if (mode == TRUTH_OPTIONS_GIVEN)
-		truth_options_deserialize(&buf, &opts, CurrentMemoryContext);
+		truth_options_deserialize(&buf, &opts, aggcontext);
 
 	kind = pq_getmsgbyte(&buf);
 	if (kind != KEY_INT8 && kind != KEY_TEXT)
 		truth_state_corrupt("bad task key kind");
-	s = truth_state_create(CurrentMemoryContext, (KeyKind) kind, KEY_INT8);
+	s = truth_state_create(aggcontext, (KeyKind) kind, KEY_INT8);
 	s->options_mode = mode;
 	s->options = opts;
 	key_map_deserialize_into(&s->tasks, &buf);
@@ -548,28 +698,39 @@ truth_deserialize(PG_FUNCTION_ARGS)
 	wkind = (unsigned char) buf.data[buf.cursor];
 	if (wkind != KEY_INT8 && wkind != KEY_TEXT)
 		truth_state_corrupt("bad worker key kind");
-	key_map_init(&s->workers, CurrentMemoryContext, (KeyKind) wkind);
+	key_map_init(&s->workers, aggcontext, (KeyKind) wkind);
 	key_map_deserialize_into(&s->workers, &buf);
 	key_map_deserialize_into(&s->labels, &buf);
 	truth_state_check_classes(s);
 	if (s->task_kind == KEY_INT8 && s->tasks.n != 0)
 		truth_state_corrupt("bigint task keys with a text key map");
+	if (s->workers.kind == KEY_INT8 && s->workers.n != 0)
+		truth_state_corrupt("bigint worker keys with a key map");
 
 	n = pq_getmsgint64(&buf);
 	if (n < 0 || n > TRUTH_MAX_JUDGMENTS ||
-		n > (int64) (buf.len - buf.cursor) / (int64) sizeof(TruthJudgment))
+		n > (int64) (buf.len - buf.cursor) / TRUTH_ROW_BYTES)
 		truth_state_corrupt("bad judgment count");
-	for (j = 0; j < n; j++)
+	for (done = 0; done < n; done += TRUTH_CHUNK_SIZE)
 	{
-		int64		t = pq_getmsgint64(&buf);
-		int32		w = pq_getmsgint(&buf, 4);
-		int32		l = pq_getmsgint(&buf, 4);
+		int32		cnt = (int32) Min(n - done, TRUTH_CHUNK_SIZE);
+		TruthChunk *c;
+		int32		i;
 
-		if ((s->task_kind == KEY_TEXT && (t < 0 || t >= s->tasks.n)) ||
-			w < 0 || w >= s->workers.n || l < 0 || l >= s->labels.n)
-			truth_state_corrupt("id out of range");
-		truth_state_append(s, t, w, l);
+		CHECK_FOR_INTERRUPTS();
+		truth_state_reserve_chunk(s);
+		c = s->chunks[s->nchunks++] = MemoryContextAlloc(s->mcxt, sizeof(TruthChunk));
+		memcpy(c->task, pq_getmsgbytes(&buf, sizeof(int64) * cnt), sizeof(int64) * cnt);
+		memcpy(c->worker, pq_getmsgbytes(&buf, sizeof(int64) * cnt), sizeof(int64) * cnt);
+		memcpy(c->label, pq_getmsgbytes(&buf, sizeof(uint16) * cnt), sizeof(uint16) * cnt);
+		s->n += cnt;
+		for (i = 0; i < cnt; i++)
+			if (c->label[i] >= s->labels.n ||
+				(s->task_kind == KEY_TEXT && (c->task[i] < 0 || c->task[i] >= s->tasks.n)) ||
+				(s->workers.kind == KEY_TEXT && (c->worker[i] < 0 || c->worker[i] >= s->workers.n)))
+				truth_state_corrupt("id out of range");
 	}
+	truth_state_recount_runs(s);
 
 	/* gold labels: keys, then one label id each */
 	{

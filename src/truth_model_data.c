@@ -108,12 +108,118 @@ sort_rows(int32 *a, int64 n)
 }
 
 /*
- * Number the (worker rank, class) combinations that occur.  Returns for each
- * judgment j (state order) its pair id in *row_pair_of.  Pairs are numbered
- * in (worker, class) order.
+ * Largest span of bigint worker keys (max - min) that is ranked with a
+ * direct table (4 bytes per possible key) rather than a hash map: twice the
+ * judgments, or a million keys, whichever is more.
+ */
+static bool
+direct_span_ok(uint64 span, int64 n)
+{
+	return span < (uint64) Max(n, 1 << 20) * 2;
+}
+
+/*
+ * Rank the workers: d->nworkers, d->worker_key (in key order) and, for each
+ * judgment in state order, its worker's rank (returned).  Bigint keys over a
+ * span not much larger than the data go through a direct table (which
+ * lists them in key order as it goes), others through a hash map; text keys
+ * were interned by the transition function.
+ */
+static int32 *
+worker_ranks(TruthData *d)
+{
+	const TruthState *s = d->state;
+	int64		n = s->n;
+	int32	   *rank_of_row = alloc_array(n, sizeof(int32));
+	int32	   *rank;
+	int32	   *sorted;
+	int64		j;
+	int32		w;
+
+	if (s->workers.kind == KEY_TEXT)
+	{
+		rank = key_ranks(&s->workers, &sorted);
+		d->nworkers = s->workers.n;
+		d->worker_key = alloc_array(d->nworkers, sizeof(int64));
+		for (w = 0; w < d->nworkers; w++)
+			d->worker_key[w] = sorted[w];
+		for (j = 0; j < n; j++)
+			rank_of_row[j] = rank[TRUTH_ROW_WORKER(s, j)];
+	}
+	else
+	{
+		int64		kmin = TRUTH_ROW_WORKER(s, 0);
+		int64		kmax = kmin;
+		uint64		span;
+
+		for (j = 1; j < n; j++)
+		{
+			int64		key = TRUTH_ROW_WORKER(s, j);
+
+			kmin = Min(kmin, key);
+			kmax = Max(kmax, key);
+		}
+		span = (uint64) kmax - (uint64) kmin;
+		if (direct_span_ok(span, n))
+		{
+			Size		cells = (Size) span + 1;
+			uint64		v;
+
+			rank = alloc_array(cells, sizeof(int32));
+			memset(rank, 0, sizeof(int32) * cells);
+			for (j = 0; j < n; j++)
+				rank[(uint64) TRUTH_ROW_WORKER(s, j) - (uint64) kmin] = 1;
+			d->nworkers = 0;
+			for (v = 0; v < cells; v++)
+				if (rank[v])
+					d->nworkers++;
+			d->worker_key = alloc_array(d->nworkers, sizeof(int64));
+			for (v = 0, w = 0; v < cells; v++)
+				if (rank[v])
+				{
+					d->worker_key[w] = (int64) ((uint64) kmin + v);
+					rank[v] = w++;
+				}
+			CHECK_FOR_INTERRUPTS();
+			for (j = 0; j < n; j++)
+				rank_of_row[j] = rank[(uint64) TRUTH_ROW_WORKER(s, j) - (uint64) kmin];
+		}
+		else
+		{
+			KeyMap	   *km = key_map_create(CurrentMemoryContext, KEY_INT8);
+			int32		last = -1;
+
+			for (j = 0; j < n; j++)
+			{
+				int64		key = TRUTH_ROW_WORKER(s, j);
+
+				if ((j & 0xFFFF) == 0)
+					CHECK_FOR_INTERRUPTS();
+				if (last < 0 || KEY_MAP_INT(km, last) != key)
+					last = key_map_intern_int(km, key, NULL);
+				rank_of_row[j] = last;
+			}
+			rank = key_ranks(km, &sorted);
+			d->nworkers = km->n;
+			d->worker_key = alloc_array(d->nworkers, sizeof(int64));
+			for (w = 0; w < d->nworkers; w++)
+				d->worker_key[w] = KEY_MAP_INT(km, sorted[w]);
+			for (j = 0; j < n; j++)
+				rank_of_row[j] = rank[rank_of_row[j]];
+			pfree(sorted);
+		}
+	}
+	pfree(rank);
+	return rank_of_row;
+}
+
+/*
+ * Number the (worker rank, class) combinations that occur.  rows holds the
+ * worker rank of each judgment (state order) and gets its pair id instead.
+ * Pairs are numbered in (worker, class) order.
  */
 static void
-build_pairs(TruthData *d, const int32 *wrank, const int32 *lclass, int32 *pair_of_judgment)
+build_pairs(TruthData *d, const int32 *lclass, int32 *rows)
 {
 	const TruthState *s = d->state;
 	int64		K = d->nclasses;
@@ -128,11 +234,7 @@ build_pairs(TruthData *d, const int32 *wrank, const int32 *lclass, int32 *pair_o
 
 		memset(table, 0, sizeof(int32) * Max(cells, 1));
 		for (j = 0; j < s->n; j++)
-		{
-			const TruthJudgment *jd = TRUTH_JUDGMENT(s, j);
-
-			table[wrank[jd->worker] * K + lclass[jd->label]] = 1;
-		}
+			table[rows[j] * K + lclass[TRUTH_ROW_LABEL(s, j)]] = 1;
 		p = 0;
 		for (c = 0; c < cells; c++)
 			table[c] = table[c] ? p++ : -1;
@@ -145,12 +247,9 @@ build_pairs(TruthData *d, const int32 *wrank, const int32 *lclass, int32 *pair_o
 				d->pair_worker[table[c]] = (int32) (c / K);
 				d->pair_class[table[c]] = (int32) (c % K);
 			}
+		CHECK_FOR_INTERRUPTS();
 		for (j = 0; j < s->n; j++)
-		{
-			const TruthJudgment *jd = TRUTH_JUDGMENT(s, j);
-
-			pair_of_judgment[j] = table[wrank[jd->worker] * K + lclass[jd->label]];
-		}
+			rows[j] = table[rows[j] * K + lclass[TRUTH_ROW_LABEL(s, j)]];
 		pfree(table);
 	}
 	else
@@ -163,12 +262,9 @@ build_pairs(TruthData *d, const int32 *wrank, const int32 *lclass, int32 *pair_o
 
 		for (j = 0; j < s->n; j++)
 		{
-			const TruthJudgment *jd = TRUTH_JUDGMENT(s, j);
-
 			if ((j & 0xFFFF) == 0)
 				CHECK_FOR_INTERRUPTS();
-			pair_of_judgment[j] =
-				key_map_intern_int(km, (int64) wrank[jd->worker] * K + lclass[jd->label], NULL);
+			rows[j] = key_map_intern_int(km, (int64) rows[j] * K + lclass[TRUTH_ROW_LABEL(s, j)], NULL);
 		}
 		d->npairs = km->n;
 		keys = alloc_array(km->n, sizeof(int64));
@@ -185,12 +281,12 @@ build_pairs(TruthData *d, const int32 *wrank, const int32 *lclass, int32 *pair_o
 			remap[key_map_find_int(km, keys[i])] = i;
 		}
 		for (j = 0; j < s->n; j++)
-			pair_of_judgment[j] = remap[pair_of_judgment[j]];
+			rows[j] = remap[rows[j]];
 	}
 }
 
 /* Task key of judgment j (bigint tasks). */
-#define JKEY(s, j)	(TRUTH_JUDGMENT(s, j)->task)
+#define JKEY(s, j)	TRUTH_ROW_TASK(s, j)
 
 /*
  * Merge the runs of nondecreasing bigint task keys into one order of row
@@ -294,16 +390,66 @@ order_by_rank(TruthData *d, const int32 *rank_of_row)
 }
 
 /*
- * Bigint task keys in no useful order that span less than 2^32: a stable
- * LSD radix sort of (key - smallest key, row number) packed into one uint64,
- * on the bytes of the key part that can differ (three passes of 256 buckets
- * for 2M consecutive keys), then a cut at key changes.  Rows of one task
- * keep their order, as with the hash below.  Fills d->ntasks, d->task_key
- * and d->task_start and returns the order of the rows; NULL when the keys
- * span 2^32 or more.
+ * Bigint task keys in no useful order over a span not much larger than the
+ * data (direct_span_ok: e.g. serial ids): a counting sort on key - smallest
+ * key, with a table of one counter per possible key.  Rows of one task keep
+ * their order.  Fills d->ntasks, d->task_key and d->task_start and returns
+ * the pair of every row in task order.
  */
 static int32 *
-radix_group_tasks(TruthData *d)
+counting_group_tasks(TruthData *d, const int32 *pair_of_row, int64 kmin, uint64 span)
+{
+	const TruthState *s = d->state;
+	int64		n = s->n;
+	Size		cells = (Size) span + 1;
+	int32	   *pos = alloc_array(cells, sizeof(int32));
+	int32	   *row_pair;
+	int64		j;
+	int64		at;
+	uint64		v;
+	int32		t;
+
+	memset(pos, 0, sizeof(int32) * cells);
+	for (j = 0; j < n; j++)
+		pos[(uint64) JKEY(s, j) - (uint64) kmin]++;
+	d->ntasks = 0;
+	for (v = 0; v < cells; v++)
+		if (pos[v] > 0)
+			d->ntasks++;
+	d->task_key = alloc_array(d->ntasks, sizeof(int64));
+	d->task_start = alloc_array(d->ntasks + 1, sizeof(int64));
+	for (v = 0, t = 0, at = 0; v < cells; v++)
+		if (pos[v] > 0)
+		{
+			int32		cnt = pos[v];
+
+			d->task_key[t] = (int64) ((uint64) kmin + v);
+			d->task_start[t++] = at;
+			pos[v] = (int32) at;
+			at += cnt;
+		}
+	d->task_start[d->ntasks] = n;
+	CHECK_FOR_INTERRUPTS();
+	row_pair = alloc_array(n, sizeof(int32));
+	for (j = 0; j < n; j++)
+		row_pair[pos[(uint64) JKEY(s, j) - (uint64) kmin]++] = pair_of_row[j];
+	pfree(pos);
+	return row_pair;
+}
+
+/*
+ * Bigint task keys in no useful order that span less than 2^32 (but too
+ * much for counting_group_tasks, to which narrower spans are passed): a stable
+ * LSD radix sort of (key - smallest key, pair id of the row) packed into
+ * one uint64, on the bytes of the key part that can differ (three passes of
+ * 256 buckets for 2M consecutive keys), then a cut at key changes.  The
+ * pair ids ride along, so the rows come out in task order without a gather
+ * through a permutation.  Fills d->ntasks, d->task_key and d->task_start
+ * and returns the pair of every row in task order; NULL when the keys span
+ * 2^32 or more.
+ */
+static int32 *
+radix_group_tasks(TruthData *d, const int32 *pair_of_row)
 {
 	const TruthState *s = d->state;
 	int64		n = s->n;
@@ -312,7 +458,7 @@ radix_group_tasks(TruthData *d)
 	uint64		span;
 	uint64	   *a;
 	uint64	   *b;
-	int32	   *order;
+	int32	   *row_pair;
 	int			shift;
 	int64		j;
 	int32		t;
@@ -321,19 +467,19 @@ radix_group_tasks(TruthData *d)
 	{
 		int64		key = JKEY(s, j);
 
-		if (key < kmin)
-			kmin = key;
-		if (key > kmax)
-			kmax = key;
+		kmin = Min(kmin, key);
+		kmax = Max(kmax, key);
 	}
 	span = (uint64) kmax - (uint64) kmin;
+	if (direct_span_ok(span, n))
+		return counting_group_tasks(d, pair_of_row, kmin, span);
 	if (span >= (UINT64CONST(1) << 32))
 		return NULL;
 
 	a = alloc_array(n, sizeof(uint64));
 	b = alloc_array(n, sizeof(uint64));
 	for (j = 0; j < n; j++)
-		a[j] = (((uint64) JKEY(s, j) - (uint64) kmin) << 32) | (uint64) j;
+		a[j] = (((uint64) JKEY(s, j) - (uint64) kmin) << 32) | (uint32) pair_of_row[j];
 	for (shift = 32; shift < 64 && (span >> (shift - 32)) != 0; shift += 8)
 	{
 		int64		start[256];
@@ -365,7 +511,7 @@ radix_group_tasks(TruthData *d)
 			d->ntasks++;
 	d->task_key = alloc_array(d->ntasks, sizeof(int64));
 	d->task_start = alloc_array(d->ntasks + 1, sizeof(int64));
-	order = alloc_array(n, sizeof(int32));
+	row_pair = alloc_array(n, sizeof(int32));
 	t = -1;
 	for (j = 0; j < n; j++)
 	{
@@ -375,25 +521,39 @@ radix_group_tasks(TruthData *d)
 			d->task_key[t] = (int64) ((uint64) kmin + (a[j] >> 32));
 			d->task_start[t] = j;
 		}
-		order[j] = (int32) (a[j] & UINT64CONST(0xFFFFFFFF));
+		row_pair[j] = (int32) (a[j] & UINT64CONST(0xFFFFFFFF));
 	}
 	d->task_start[d->ntasks] = n;
 	pfree(a);
-	return order;
+	return row_pair;
+}
+
+/* pair_of_row permuted into the order of the rows: row_pair[j] = pair_of_row[order[j]]. */
+static int32 *
+gather_pairs(int64 n, const int32 *order, const int32 *pair_of_row)
+{
+	int32	   *row_pair = alloc_array(n, sizeof(int32));
+	int64		j;
+
+	for (j = 0; j < n; j++)
+		row_pair[j] = pair_of_row[order[j]];
+	return row_pair;
 }
 
 /*
  * Group the rows by task: d->ntasks, d->task_key (in key order),
- * d->task_start; returns the order of the rows (NULL: storage order).
+ * d->task_start; returns the pair of every row in task order (pair_of_row
+ * itself when the rows are in task order already).
  */
 static int32 *
-group_tasks(TruthData *d)
+group_tasks(TruthData *d, int32 *pair_of_row)
 {
 	const TruthState *s = d->state;
 	int32	   *rank_of_row;
 	int32	   *order;
 	int32	   *sorted;
 	int32	   *rank;
+	int32	   *row_pair;
 	int64		j;
 	int32		t;
 
@@ -428,11 +588,15 @@ group_tasks(TruthData *d)
 			prev = key;
 		}
 		d->task_start[d->ntasks] = s->n;
-		return order;
+		if (order == NULL)
+			return pair_of_row;
+		row_pair = gather_pairs(s->n, order, pair_of_row);
+		pfree(order);
+		return row_pair;
 	}
 
-	if (s->task_kind == KEY_INT8 && (order = radix_group_tasks(d)) != NULL)
-		return order;
+	if (s->task_kind == KEY_INT8 && (row_pair = radix_group_tasks(d, pair_of_row)) != NULL)
+		return row_pair;
 
 	rank_of_row = alloc_array(s->n, sizeof(int32));
 	if (s->task_kind == KEY_INT8)
@@ -474,7 +638,9 @@ group_tasks(TruthData *d)
 	pfree(sorted);
 	order = order_by_rank(d, rank_of_row);
 	pfree(rank_of_row);
-	return order;
+	row_pair = gather_pairs(s->n, order, pair_of_row);
+	pfree(order);
+	return row_pair;
 }
 
 /* Build the dense problem from an aggregate state (with n > 0). */
@@ -482,42 +648,33 @@ TruthData *
 truth_data_build(const TruthState *s)
 {
 	TruthData  *d = palloc0(sizeof(TruthData));
-	int32	   *wrank;
 	int32	   *lclass;
-	int32	   *pair_of_judgment;
-	int32	   *order;
+	int32	   *pair_of_row;
 	int64		j;
 	int32		i;
 
 	d->state = s;
 	d->n = s->n;
-	d->nworkers = s->workers.n;
 	d->nclasses = s->labels.n;
 	truth_state_check_classes(s);
 
 	lclass = key_ranks(&s->labels, &d->class_label);
-	wrank = key_ranks(&s->workers, &d->worker_key);
-	order = group_tasks(d);
+	pair_of_row = worker_ranks(d);
 	CHECK_FOR_INTERRUPTS();
-
-	pair_of_judgment = alloc_array(s->n, sizeof(int32));
-	build_pairs(d, wrank, lclass, pair_of_judgment);
+	build_pairs(d, lclass, pair_of_row);
 	CHECK_FOR_INTERRUPTS();
 
 	/* rows in task order, then each task's rows sorted by pair */
-	d->row_pair = alloc_array(s->n, sizeof(int32));
-	for (j = 0; j < s->n; j++)
-		d->row_pair[j] = pair_of_judgment[order ? order[j] : j];
-	if (order)
-		pfree(order);
-	pfree(pair_of_judgment);
+	d->row_pair = group_tasks(d, pair_of_row);
+	if (d->row_pair != pair_of_row)
+		pfree(pair_of_row);
+	CHECK_FOR_INTERRUPTS();
 	for (i = 0; i < d->ntasks; i++)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		sort_rows(d->row_pair + d->task_start[i], d->task_start[i + 1] - d->task_start[i]);
 	}
-
 	/* pairs of each worker, judgments per worker */
 	d->worker_pair_start = alloc_array(d->nworkers + 1, sizeof(int32));
 	memset(d->worker_pair_start, 0, sizeof(int32) * (d->nworkers + 1));
@@ -545,7 +702,6 @@ truth_data_build(const TruthState *s)
 		d->gold[i] = g >= 0 ? lclass[s->gold_label[g]] : -1;
 		d->ngold += (g >= 0);
 	}
-	pfree(wrank);
 	pfree(lclass);
 	return d;
 }

@@ -493,12 +493,11 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 		v.task_off[d->ntasks] = (int32) bytes;
 	for (bytes = 0, i = 0; i < d->nworkers; i++)
 	{
-		int32		id = d->worker_key[i];
-
 		if (st->workers.kind == KEY_INT8)
-			v.worker_int[i] = KEY_MAP_INT(&st->workers, id);
+			v.worker_int[i] = d->worker_key[i];
 		else
 		{
+			int32		id = (int32) d->worker_key[i];
 			int32		len = KEY_MAP_TEXTLEN(&st->workers, id);
 
 			v.worker_off[i] = (int32) bytes;
@@ -587,13 +586,16 @@ truth_model_find_data_task(const TruthModelView *v, const TruthData *d, int32 t)
 							KEY_MAP_TEXTLEN(&s->tasks, d->task_key[t]));
 }
 
-/* Index of a key of a state's key map among a model's tasks or workers. */
+/* Index of worker w of a dense problem among a model's workers, or -1. */
 int32
-truth_model_find_key(const TruthModelView *v, bool task, const KeyMap *km, int32 id)
+truth_model_find_data_worker(const TruthModelView *v, const TruthData *d, int32 w)
 {
-	if (km->kind == KEY_INT8)
-		return truth_model_find(v, task, KEY_MAP_INT(km, id), NULL, 0);
-	return truth_model_find(v, task, 0, KEY_MAP_TEXT(km, id), KEY_MAP_TEXTLEN(km, id));
+	const TruthState *s = d->state;
+
+	if (s->workers.kind == KEY_INT8)
+		return truth_model_find(v, false, d->worker_key[w], NULL, 0);
+	return truth_model_find(v, false, 0, KEY_MAP_TEXT(&s->workers, d->worker_key[w]),
+							KEY_MAP_TEXTLEN(&s->workers, d->worker_key[w]));
 }
 
 /* Class index of a label, or -1. */
