@@ -182,11 +182,12 @@ SELECT labeling.dawid_skene_agg(task, worker, label, CASE WHEN task = 0 AND work
 FROM ds_many;
 
 -- ---------------------------------------------------------------------------
--- 6. statement_timeout cancels EM (random labels never converge exactly).
+-- 6. statement_timeout cancels EM (random labels take hundreds of iterations
+--    to converge exactly: far more than a second on a million judgments).
 -- ---------------------------------------------------------------------------
 CREATE TABLE ds_noise AS
 SELECT i / 5 AS task, abs(hashint8(i)) % 50 AS worker, 'l' || (abs(hashint8(i * 7 + 1)) % 4) AS label
-FROM generate_series(0, 49999) i;
+FROM generate_series(0, 999999) i;
 SET statement_timeout = '1s';
 SELECT labeling.dawid_skene_agg(task, worker, label, NULL,
 		labeling.truth_options(max_iterations => 1000000, tolerance => 0))

@@ -86,7 +86,7 @@ typedef struct EmWork
 static void *
 alloc_doubles(Size count)
 {
-	return palloc_extended(sizeof(double) * Max(count, 1), MCXT_ALLOC_HUGE);
+	return labeling_alloc_large(CurrentMemoryContext, sizeof(double) * Max(count, 1));
 }
 
 static inline double
@@ -137,33 +137,13 @@ prefetch_rows(const TruthData *d, int64 *cursor, int32 next_task, const double *
 }
 
 /*
- * The two inner loops of EM, over the rows of one task:
- *   gather:  L[c] += table[row_pair[r] * K + c]   (E-step)
- *   scatter: table[row_pair[r] * K + c] += q[c]   (M-step soft counts)
- * Copies for K = 2..8 have K as a constant, so the K running values stay in
- * registers and the loads of successive rows overlap; the additions happen
- * in the same order as in the generic loop, so results are identical.
+ * The scatter loop of the soft counts over the rows of one task,
+ *   table[row_pair[r] * K + c] += q[c]
+ * with copies for K = 2..8 that have K as a constant, so the K values stay
+ * in registers; the additions happen in the same order as in the generic
+ * loop, so results are identical.
  */
-#define DEFINE_ROW_LOOPS(KK) \
-static void \
-gather_##KK(const int32 *rows, int64 n, const double *table, double *L) \
-{ \
-	double		acc[KK]; \
-	int64		r; \
-	int			c; \
-\
-	for (c = 0; c < KK; c++) \
-		acc[c] = L[c]; \
-	for (r = 0; r < n; r++) \
-	{ \
-		const double *lp = table + (Size) rows[r] * KK; \
-\
-		for (c = 0; c < KK; c++) \
-			acc[c] += lp[c]; \
-	} \
-	for (c = 0; c < KK; c++) \
-		L[c] = acc[c]; \
-} \
+#define DEFINE_SCATTER(KK) \
 static void \
 scatter_##KK(const int32 *rows, int64 n, double *table, const double *q) \
 { \
@@ -182,52 +162,13 @@ scatter_##KK(const int32 *rows, int64 n, double *table, const double *q) \
 	} \
 }
 
-DEFINE_ROW_LOOPS(2)
-DEFINE_ROW_LOOPS(3)
-DEFINE_ROW_LOOPS(4)
-DEFINE_ROW_LOOPS(5)
-DEFINE_ROW_LOOPS(6)
-DEFINE_ROW_LOOPS(7)
-DEFINE_ROW_LOOPS(8)
-
-static void
-gather_rows(const int32 *rows, int64 n, const double *table, int32 K, double *L)
-{
-	int64		r;
-	int32		c;
-
-	switch (K)
-	{
-		case 2:
-			gather_2(rows, n, table, L);
-			return;
-		case 3:
-			gather_3(rows, n, table, L);
-			return;
-		case 4:
-			gather_4(rows, n, table, L);
-			return;
-		case 5:
-			gather_5(rows, n, table, L);
-			return;
-		case 6:
-			gather_6(rows, n, table, L);
-			return;
-		case 7:
-			gather_7(rows, n, table, L);
-			return;
-		case 8:
-			gather_8(rows, n, table, L);
-			return;
-	}
-	for (r = 0; r < n; r++)
-	{
-		const double *lp = table + (Size) rows[r] * K;
-
-		for (c = 0; c < K; c++)
-			L[c] += lp[c];
-	}
-}
+DEFINE_SCATTER(2)
+DEFINE_SCATTER(3)
+DEFINE_SCATTER(4)
+DEFINE_SCATTER(5)
+DEFINE_SCATTER(6)
+DEFINE_SCATTER(7)
+DEFINE_SCATTER(8)
 
 static void
 scatter_rows(const int32 *rows, int64 n, double *table, int32 K, const double *q)
@@ -484,20 +425,16 @@ one_coin_columns(EmWork *w)
 	}
 }
 
-/*
- * E-step: posteriors from the priors and confusion columns.  Returns the
- * log-likelihood of the data (default mode; gold tasks contribute the joint
- * probability of their answers and gold class).  With sums, also takes the
- * sums of the next M-step (as accumulate_sums does, in the same order) while
- * each task's rows are in cache: one pass over the judgments per iteration
- * instead of two.
- */
-static double
-estep(EmWork *w, bool sums)
+/* The E-step for K classes (see estep). */
+static pg_attribute_always_inline double
+estep_k(EmWork *w, bool sums, const int32 K)
 {
 	const TruthData *d = w->d;
-	int32		K = w->K;
-	double	   *L = w->L;
+	const int32 *row_pair = d->row_pair;
+	const int64 *task_start = d->task_start;
+	const double *logE = w->logE;
+	double	   *counts = w->counts;
+	double		L[LABELING_MAX_CLASSES];
 	double		ll = 0.0;
 	int64		pf = 0;
 	int64		pfc = 0;
@@ -510,20 +447,28 @@ estep(EmWork *w, bool sums)
 		if (w->one_coin)
 			memset(w->agree, 0, sizeof(double) * d->nworkers);
 		else
-			memset(w->counts, 0, sizeof(double) * (Size) d->npairs * K);
+			memset(counts, 0, sizeof(double) * (Size) d->npairs * K);
 	}
 	for (t = 0; t < d->ntasks; t++)
 	{
 		double	   *qt = w->q + (Size) t * K;
-		const int32 *rows = d->row_pair + d->task_start[t];
-		int64		nrows = d->task_start[t + 1] - d->task_start[t];
+		int64		r0 = task_start[t];
+		int64		r1 = task_start[t + 1];
+		int64		r;
 		double		m;
 		double		sum = 0.0;
 		int32		best = 0;
 
-		prefetch_rows(d, &pf, t + 1, w->logE, K, false);
-		memcpy(L, w->logpi, sizeof(double) * K);
-		gather_rows(rows, nrows, w->logE, K, L);
+		prefetch_rows(d, &pf, t + 1, logE, K, false);
+		for (c = 0; c < K; c++)
+			L[c] = w->logpi[c];
+		for (r = r0; r < r1; r++)
+		{
+			const double *lp = logE + (Size) row_pair[r] * K;
+
+			for (c = 0; c < K; c++)
+				L[c] += lp[c];
+		}
 		for (c = 1; c < K; c++)
 			if (L[c] > L[best])
 				best = c;
@@ -539,7 +484,8 @@ estep(EmWork *w, bool sums)
 		if (d->gold[t] >= 0)
 		{
 			ll += L[d->gold[t]];
-			memset(qt, 0, sizeof(double) * K);
+			for (c = 0; c < K; c++)
+				qt[c] = 0.0;
 			qt[d->gold[t]] = 1.0;
 		}
 		else
@@ -548,20 +494,57 @@ estep(EmWork *w, bool sums)
 			continue;
 		if (w->one_coin)
 		{
-			int64		r;
-
-			for (r = 0; r < nrows; r++)
-				w->agree[d->pair_worker[rows[r]]] += qt[d->pair_class[rows[r]]];
+			for (r = r0; r < r1; r++)
+				w->agree[d->pair_worker[row_pair[r]]] += qt[d->pair_class[row_pair[r]]];
 		}
 		else
 		{
-			prefetch_rows(d, &pfc, t + 1, w->counts, K, true);
-			scatter_rows(rows, nrows, w->counts, K, qt);
+			prefetch_rows(d, &pfc, t + 1, counts, K, true);
+			for (r = r0; r < r1; r++)
+			{
+				double	   *cp = counts + (Size) row_pair[r] * K;
+
+				for (c = 0; c < K; c++)
+					cp[c] += qt[c];
+			}
 		}
 		for (c = 0; c < K; c++)
 			w->qsum[c] += qt[c];
 	}
 	return ll;
+}
+
+/*
+ * E-step: posteriors from the priors and confusion columns.  Returns the
+ * log-likelihood of the data (default mode; gold tasks contribute the joint
+ * probability of their answers and gold class).  With sums, also takes the
+ * sums of the next M-step (as accumulate_sums does, in the same order) while
+ * each task's rows are in cache: one pass over the judgments per iteration
+ * instead of two.  Copies for K = 2..8 have K as a constant, so the running
+ * sums stay in registers and the loops unroll; every addition happens in
+ * the same order as in the generic copy.
+ */
+static double
+estep(EmWork *w, bool sums)
+{
+	switch (w->K)
+	{
+		case 2:
+			return estep_k(w, sums, 2);
+		case 3:
+			return estep_k(w, sums, 3);
+		case 4:
+			return estep_k(w, sums, 4);
+		case 5:
+			return estep_k(w, sums, 5);
+		case 6:
+			return estep_k(w, sums, 6);
+		case 7:
+			return estep_k(w, sums, 7);
+		case 8:
+			return estep_k(w, sums, 8);
+	}
+	return estep_k(w, sums, w->K);
 }
 
 /*

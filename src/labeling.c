@@ -12,6 +12,9 @@
 #include "postgres.h"
 
 #include <math.h>
+#ifndef WIN32
+#include <sys/mman.h>
+#endif
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
@@ -91,6 +94,38 @@ labeling_state_reader(bytea *b, StringInfo buf, int format, const char *what)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("unsupported serialized %s format", what)));
+}
+
+/* Arrays at least this large are backed by huge pages where the kernel can. */
+#define LABELING_HUGE_PAGES_MIN		((Size) 4 * 1024 * 1024)
+
+/*
+ * Ask the kernel to back a large array with transparent huge pages (Linux
+ * madvise(MADV_HUGEPAGE); a no-op elsewhere, for small arrays, or when the
+ * kernel declines).  The fits fill arrays of hundreds of megabytes once;
+ * with 4 kB pages every page costs a fault when first touched, which on
+ * virtual machines costs more than filling it.  Call before touching p.
+ */
+void
+labeling_advise_huge_pages(void *p, Size size)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t	start = TYPEALIGN(4096, (uintptr_t) p);
+	uintptr_t	end = TYPEALIGN_DOWN(4096, (uintptr_t) p + size);
+
+	if (size >= LABELING_HUGE_PAGES_MIN && end > start)
+		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
+/* A large array (any size up to 1 GB and beyond) in mcxt, see above. */
+void *
+labeling_alloc_large(MemoryContext mcxt, Size size)
+{
+	void	   *p = MemoryContextAllocExtended(mcxt, Max(size, 1), MCXT_ALLOC_HUGE);
+
+	labeling_advise_huge_pages(p, size);
+	return p;
 }
 
 /* A vote weight must be finite and not negative. */

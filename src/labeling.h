@@ -83,6 +83,8 @@ extern PGDLLIMPORT double labeling_smoothing;
 
 /* Helpers for aggregate support functions. */
 extern MemoryContext labeling_agg_context(FunctionCallInfo fcinfo, const char *caller);
+extern void *labeling_alloc_large(MemoryContext mcxt, Size size);
+extern void labeling_advise_huge_pages(void *p, Size size);
 extern void labeling_check_weight(double weight);
 extern void labeling_state_reader(bytea *b, StringInfo buf, int format, const char *what);
 

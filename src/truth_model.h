@@ -99,6 +99,7 @@ typedef struct TruthSettings
 #define TRUTH_CHUNK_BITS	16
 #define TRUTH_CHUNK_SIZE	(1 << TRUTH_CHUNK_BITS)
 #define TRUTH_CHUNK_MASK	(TRUTH_CHUNK_SIZE - 1)
+#define TRUTH_SLAB_CHUNKS	16
 
 typedef struct TruthChunk
 {
@@ -135,11 +136,16 @@ typedef struct TruthState
 								 * worker, or -1 */
 	int32		recent_labels[TRUTH_RECENT_LABELS];	/* ids of labels seen
 														 * lately, -1 = empty */
+	int32		recent_len[TRUTH_RECENT_LABELS];	/* their lengths, -1 = empty */
+	uint64		recent_packed[TRUTH_RECENT_LABELS]; /* their bytes if at most
+													 * 8, as an integer */
 	int32		next_recent;	/* slot of recent_labels to replace next */
 	int64		n;				/* judgments */
 	int32		nchunks;
 	int32		chunkcap;
 	TruthChunk **chunks;
+	char	   *slab_next;		/* where the next chunk is cut from */
+	int32		slab_left;		/* chunks left in the current slab */
 	int32		nruns;			/* bigint tasks: runs of nondecreasing keys,
 								 * or -1 once there are more than
 								 * TRUTH_MAX_RUNS */

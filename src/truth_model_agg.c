@@ -78,6 +78,7 @@ truth_state_create(MemoryContext mcxt, KeyKind task_kind, KeyKind worker_kind)
 	s->chunks = MemoryContextAlloc(mcxt, sizeof(TruthChunk *) * s->chunkcap);
 	s->last_task = s->last_worker = -1;
 	memset(s->recent_labels, -1, sizeof(s->recent_labels));
+	memset(s->recent_len, -1, sizeof(s->recent_len));
 	return s;
 }
 
@@ -104,26 +105,41 @@ intern_cached(KeyMap *m, Datum key, int32 *last, bool *isnew)
 
 /*
  * Id of a label: a handful of labels repeat on every row, so the last few
- * are compared byte by byte before the label is hashed.
+ * are compared before the label is hashed; labels of up to 8 bytes (most)
+ * are compared as one integer.
  */
 static inline int32
 intern_label(TruthState *s, text *t, bool *isnew)
 {
 	const char *p = VARDATA_ANY(t);
 	int			len = VARSIZE_ANY_EXHDR(t);
+	uint64		packed = 0;
 	int			i;
 	int32		id;
 
 	*isnew = false;
-	for (i = 0; i < TRUTH_RECENT_LABELS && s->recent_labels[i] >= 0; i++)
+	if (len <= 8)
 	{
-		id = s->recent_labels[i];
-		if (KEY_MAP_TEXTLEN(&s->labels, id) == len &&
-			memcmp(KEY_MAP_TEXT(&s->labels, id), p, len) == 0)
-			return id;
+		for (i = 0; i < len; i++)
+			packed |= (uint64) (unsigned char) p[i] << (8 * i);
+		for (i = 0; i < TRUTH_RECENT_LABELS; i++)
+			if (s->recent_len[i] == len && s->recent_packed[i] == packed)
+				return s->recent_labels[i];
+	}
+	else
+	{
+		for (i = 0; i < TRUTH_RECENT_LABELS; i++)
+		{
+			id = s->recent_labels[i];
+			if (s->recent_len[i] == len &&
+				memcmp(KEY_MAP_TEXT(&s->labels, id), p, len) == 0)
+				return id;
+		}
 	}
 	id = key_map_intern_text(&s->labels, p, len, isnew);
 	s->recent_labels[s->next_recent] = id;
+	s->recent_len[s->next_recent] = len;
+	s->recent_packed[s->next_recent] = packed;
 	s->next_recent = (s->next_recent + 1) % TRUTH_RECENT_LABELS;
 	return id;
 }
@@ -162,6 +178,28 @@ truth_state_reserve_chunk(TruthState *s)
 	}
 }
 
+/*
+ * Append an empty chunk.  Chunks are cut from slabs that grow with the state
+ * (up to TRUTH_SLAB_CHUNKS chunks, about 19 MB, backed by huge pages), so
+ * a small state stays small and a large one takes few page faults.  Chunks
+ * are never freed one by one: they go with the aggregate context.
+ */
+static void
+truth_state_new_chunk(TruthState *s)
+{
+	truth_state_reserve_chunk(s);
+	if (s->slab_left == 0)
+	{
+		int32		nslab = Min(Max(s->nchunks, 1), TRUTH_SLAB_CHUNKS);
+
+		s->slab_next = labeling_alloc_large(s->mcxt, sizeof(TruthChunk) * nslab);
+		s->slab_left = nslab;
+	}
+	s->chunks[s->nchunks++] = (TruthChunk *) s->slab_next;
+	s->slab_next += sizeof(TruthChunk);
+	s->slab_left--;
+}
+
 /* Bigint task keys: note where a key below the previous one starts a run. */
 static inline void
 truth_state_note_run(TruthState *s, int64 task)
@@ -184,10 +222,7 @@ truth_state_append(TruthState *s, int64 task, int64 worker, int32 label)
 	if (s->n >= TRUTH_MAX_JUDGMENTS)
 		truth_state_too_many();
 	if (i == 0)
-	{
-		truth_state_reserve_chunk(s);
-		s->chunks[s->nchunks++] = MemoryContextAlloc(s->mcxt, sizeof(TruthChunk));
-	}
+		truth_state_new_chunk(s);
 	if (s->task_kind == KEY_INT8)
 		truth_state_note_run(s, task);
 	c = s->chunks[s->nchunks - 1];
@@ -521,7 +556,6 @@ truth_state_merge(TruthState *dst, TruthState *src)
 			dst->nruns = -1;	/* recounted below */
 			for (i = 0; i < stail; i++)
 				truth_state_append(dst, slast->task[i], slast->worker[i], slast->label[i]);
-			pfree(slast);
 		}
 		pfree(src->chunks);
 		src->chunks = NULL;
@@ -617,6 +651,7 @@ truth_serialize(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	enlargeStringInfo(&buf, (int) need);
+	labeling_advise_huge_pages(buf.data, buf.maxlen);
 	pq_sendbyte(&buf, TRUTH_STATE_FORMAT);
 	pq_sendbyte(&buf, s->options_mode);
 	if (s->options_mode == TRUTH_OPTIONS_GIVEN)
@@ -718,8 +753,8 @@ truth_deserialize(PG_FUNCTION_ARGS)
 		int32		i;
 
 		CHECK_FOR_INTERRUPTS();
-		truth_state_reserve_chunk(s);
-		c = s->chunks[s->nchunks++] = MemoryContextAlloc(s->mcxt, sizeof(TruthChunk));
+		truth_state_new_chunk(s);
+		c = s->chunks[s->nchunks - 1];
 		memcpy(c->task, pq_getmsgbytes(&buf, sizeof(int64) * cnt), sizeof(int64) * cnt);
 		memcpy(c->worker, pq_getmsgbytes(&buf, sizeof(int64) * cnt), sizeof(int64) * cnt);
 		memcpy(c->label, pq_getmsgbytes(&buf, sizeof(uint16) * cnt), sizeof(uint16) * cnt);

@@ -33,7 +33,7 @@
 static void *
 alloc_array(Size count, Size size)
 {
-	return palloc_extended(Max(count, 1) * size, MCXT_ALLOC_HUGE);
+	return labeling_alloc_large(CurrentMemoryContext, Max(count, 1) * size);
 }
 
 /*

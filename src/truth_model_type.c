@@ -129,7 +129,7 @@ truth_model_alloc(const TruthModel *hdr, TruthModelView *v)
 						   hdr->ntasks, hdr->nworkers, hdr->nclasses, size),
 				 errhint("Fit fewer tasks at once (e.g. per project), or use fewer labels.")));
 	/* every section is written by the caller: only the header is zeroed */
-	m = palloc_extended(size, MCXT_ALLOC_HUGE);
+	m = labeling_alloc_large(CurrentMemoryContext, size);
 	memset(m, 0, TRUTH_MODEL_HDRSZ);
 	memcpy(m, hdr, sizeof(TruthModel));
 	SET_VARSIZE(m, size);
