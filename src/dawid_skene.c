@@ -20,15 +20,18 @@
  *	  accuracy), one with many answers their own.  The strength was chosen
  *	  with the accuracy harness (README, "Truth inference").  The fit starts
  *	  from the soft majority vote (or a warm-start model), runs M-step then
- *	  E-step, and stops when the marginal log-likelihood per judgment
+ *	  E-step, accelerated by SQUAREM (see em_accelerated), and stops when a
+ *	  plain EM step changes the marginal log-likelihood per judgment
  *	  (computed exactly in the E-step; gold tasks count with their gold
- *	  class) changes by at most the tolerance.
+ *	  class) by at most the tolerance.  Each E-step also takes the sums of
+ *	  the next M-step, so an iteration reads the judgments once.
 
  *	  crowdkit_compat: Crowd-Kit 1.4.1's DawidSkene and OneCoinDawidSkene
  *	  step for step: counts clipped to 1e-10 and normalised over the labels a
  *	  worker used, priors floored at 1e-10, E-step in base 2, its loss (with
  *	  the prior term once per judgment) and its stop rule
- *	  (loss_i - loss_{i-1} < tol), and posteriors floored at 1e-10 on output.
+ *	  (loss_i - loss_{i-1} < tol), and posteriors floored at 1e-10 on output;
+ *	  plain EM, no acceleration.
  *
  *	  Both loops call CHECK_FOR_INTERRUPTS() every iteration.
  *

@@ -3,7 +3,7 @@
  * truth_model.h
  *	  Declarations shared by the truth-inference sources: the aggregate state
  *	  of dawid_skene_agg, one_coin_agg, glad_agg and wawa_agg (judgments kept
- *	  compactly as dense ids), their options, the dense problem the final
+ *	  column-wise in chunks), their options, the dense problem the final
  *	  functions fit, the fit result, and the truth_model varlena with its
  *	  section layout.
  *

@@ -4,24 +4,26 @@
  *	  The aggregate state shared by dawid_skene_agg, one_coin_agg, glad_agg
  *	  and wawa_agg: transition, combine, serialize and deserialize functions.
  *
- *	  The state collects judgments (16 bytes each, in chunks that are never
- *	  copied): the task key (bigint keys as they are, text keys as ids of a
- *	  key map), and worker and label ids; plus the gold label of each task
- *	  given in the optional fourth column, and the options of the optional
- *	  fifth column.  Task and worker keys are bigint or text (the kind is
- *	  read from the argument types on the first row); labels are text.  Rows
- *	  with a NULL task, worker or label are skipped.  Nothing is fitted
- *	  here: EM runs in the final functions (truth_model_final.c).
+ *	  The state collects judgments column-wise (18 bytes each, in chunks
+ *	  that are never copied): task and worker keys (bigint keys as they are,
+ *	  text keys as ids of a key map) and label ids; plus the gold label of
+ *	  each task given in the optional fourth column, and the options of the
+ *	  optional fifth column.  Task and worker keys are bigint or text (the
+ *	  kind is read from the argument types on the first row); labels are
+ *	  text.  Rows with a NULL task, worker or label are skipped.  Nothing is
+ *	  fitted here: EM runs in the final functions (truth_model_final.c).
  *
- *	  Bigint task keys are not hashed here: the state only notes where the
+ *	  Bigint keys are not hashed here: the state only notes where the task
  *	  keys stop being nondecreasing (runs), and the final function groups
- *	  the rows by merging the runs (truth_model_data.c).
+ *	  the rows (truth_model_data.c).
  *
- *	  Combine appends the right state's judgments to the left one, remapping
- *	  ids through the left key maps.  Serialize writes a format byte and
- *	  then every field with pq_* calls; deserialize checks every count, id
- *	  and option, so a corrupted or hostile bytea gives an error, never a
- *	  crash.
+ *	  Serialize writes the key maps with pq_* calls and the judgments as
+ *	  raw column arrays (states only travel between the processes of one
+ *	  server); deserialize builds the state in the aggregate context and
+ *	  checks every count, id and option, so a corrupted or hostile bytea
+ *	  gives an error, never a crash.  Combine moves the right state into
+ *	  the left one, remapping ids through the left key maps; the chunks of a
+ *	  deserialized state are taken over, not copied.
  *
  * IDENTIFICATION
  *	  src/truth_model_agg.c

@@ -7,7 +7,11 @@
  *	  earlier model, and gold labels.
  *
  *	  Classes are the labels in byte order; tasks and workers are in key
- *	  order.  Each row becomes a pair id ((worker, class) combinations that
+ *	  order.  Bigint keys are grouped here, the cheapest way their values
+ *	  allow: workers by a direct table when their keys span not much more
+ *	  than the data (serial ids), else a hash map; tasks by merging runs of
+ *	  nondecreasing keys, a counting sort (narrow spans), a radix sort
+ *	  (spans under 2^32) or a hash map.  Each row becomes a pair id ((worker, class) combinations that
  *	  occur, numbered in that order) grouped by task and sorted within the
  *	  task, so every later sum is taken in an order fixed by the data alone.
  *	  Everything is allocated in CurrentMemoryContext (the final function's
