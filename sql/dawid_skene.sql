@@ -195,9 +195,11 @@ FROM ds_noise;
 RESET statement_timeout;
 
 -- ---------------------------------------------------------------------------
--- 7. bigint task keys in no order group the same whether they span less than
---    2^32 (radix sort) or more (hash), in sorted order, negative, or up to
---    the largest bigint.
+-- 7. bigint task keys in no order group the same whether they span little
+--    more than the rows (counting sort), less than 2^32 (radix sort) or more
+--    (hash), in sorted order, negative, or up to the largest bigint; bigint
+--    worker keys the same whether they span little (direct table) or much
+--    (hash), or reach the largest bigint.
 -- ---------------------------------------------------------------------------
 CREATE TABLE ds_order AS
 SELECT (i * 7919) % 2000 AS task, i % 41 AS worker, 'c' || ((i * 7919) % 2000 % 3 + (i % 41 = 0)::int) AS label
@@ -209,14 +211,30 @@ SELECT 'wide', labeling.dawid_skene_agg(task * 4294967296 - 7, worker, label) FR
 UNION ALL
 SELECT 'sorted', labeling.dawid_skene_agg(task, worker, label ORDER BY task) FROM ds_order
 UNION ALL
-SELECT 'top', labeling.dawid_skene_agg(task + 9223372036854773807, worker, label) FROM ds_order;
+SELECT 'top', labeling.dawid_skene_agg(task + 9223372036854773807, worker, label) FROM ds_order
+UNION ALL
+SELECT 'spread', labeling.dawid_skene_agg(task * 1000003, worker, label) FROM ds_order
+UNION ALL
+SELECT 'wide workers', labeling.dawid_skene_agg(task, worker * 4294967296 - 5, label) FROM ds_order
+UNION ALL
+SELECT 'top workers', labeling.dawid_skene_agg(task, worker + 9223372036854775000, label) FROM ds_order;
 SELECT f.keys, count(*) AS tasks,
 	   count(*) FILTER (WHERE t.posterior OPERATOR(labeling.=) r.posterior AND t.judgments = r.judgments) AS same
 FROM ds_order_fits f
 CROSS JOIN LATERAL labeling.truth_tasks(f.m, NULL::bigint) t
 JOIN labeling.truth_tasks((SELECT m FROM ds_order_fits WHERE keys = 'sorted'), NULL::bigint) r
   ON r.task = CASE f.keys WHEN 'narrow' THEN t.task + 1000 WHEN 'wide' THEN (t.task + 7) / 4294967296
-						 WHEN 'top' THEN t.task - 9223372036854773807 ELSE t.task END
+						 WHEN 'top' THEN t.task - 9223372036854773807
+						 WHEN 'spread' THEN t.task / 1000003 ELSE t.task END
+GROUP BY f.keys ORDER BY f.keys;
+-- workers: the same skills and confusion matrices under the keys they were given
+SELECT f.keys, count(*) AS workers,
+	   count(*) FILTER (WHERE w.skill = r.skill AND w.judgments = r.judgments AND w.confusion = r.confusion) AS same
+FROM ds_order_fits f
+CROSS JOIN LATERAL labeling.truth_workers(f.m, NULL::bigint) w
+JOIN labeling.truth_workers((SELECT m FROM ds_order_fits WHERE keys = 'sorted'), NULL::bigint) r
+  ON r.worker = CASE f.keys WHEN 'wide workers' THEN (w.worker + 5) / 4294967296
+						   WHEN 'top workers' THEN w.worker - 9223372036854775000 ELSE w.worker END
 GROUP BY f.keys ORDER BY f.keys;
 -- and in key order
 SELECT f.keys, bool_and(x.next IS NULL OR x.task < x.next) AS ascending
