@@ -82,6 +82,27 @@ SELECT labeling.dawid_skene_agg(task, worker, label, NULL,
 FROM tp_judgments;
 \set VERBOSITY default
 
+-- keys beyond int32 and more than 256 labels travel between the processes
+-- at full width (narrower columns are sent narrower)
+CREATE TABLE tp_wide AS
+SELECT task * 4294967296 AS task, worker - 3000000000 AS worker, label,
+	   'l' || (task * 7 + worker) % 300 AS many
+FROM tp_judgments WHERE task < 3000;
+ANALYZE tp_wide;
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE tp_wide_serial AS
+SELECT labeling.dawid_skene_agg(task, worker, label)::text AS ds,
+	   labeling.wawa_agg(task, worker, many)::text AS wa
+FROM tp_wide;
+SET max_parallel_workers_per_gather = 2;
+SELECT tp_plan_is_parallel($$SELECT labeling.wawa_agg(task, worker, many) FROM tp_wide$$) AS wide_is_parallel;
+SELECT s.ds = p.ds AS same_wide_dawid_skene, s.wa = p.wa AS same_many_labels_wawa,
+	   (SELECT count(*) FROM labeling.truth_priors(p.wa::labeling.truth_model)) AS labels
+FROM tp_wide_serial s,
+	 (SELECT labeling.dawid_skene_agg(task, worker, label)::text AS ds,
+			 labeling.wawa_agg(task, worker, many)::text AS wa
+	  FROM tp_wide) p;
+
 RESET ALL;
 DROP FUNCTION tp_plan_is_parallel(text);
-DROP TABLE tp_judgments, tp_serial, tp_serial_grouped;
+DROP TABLE tp_judgments, tp_serial, tp_serial_grouped, tp_wide, tp_wide_serial;

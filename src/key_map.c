@@ -47,6 +47,24 @@ key_map_init(KeyMap *m, MemoryContext mcxt, KeyKind kind)
 	}
 }
 
+/* Free the arrays of a map initialised in place (the map itself is not freed). */
+void
+key_map_release(KeyMap *m)
+{
+	if (m->entries)
+		pfree(m->entries);
+	if (m->arena)
+		pfree(m->arena);
+	if (m->index)
+		pfree(m->index);
+	m->entries = NULL;
+	m->arena = NULL;
+	m->index = NULL;
+	m->n = m->cap = 0;
+	m->arenalen = m->arenacap = 0;
+	m->indexsize = 0;
+}
+
 KeyMap *
 key_map_create(MemoryContext mcxt, KeyKind kind)
 {

@@ -47,6 +47,7 @@ typedef struct KeyMap
 
 extern void key_map_init(KeyMap *m, MemoryContext mcxt, KeyKind kind);
 extern KeyMap *key_map_create(MemoryContext mcxt, KeyKind kind);
+extern void key_map_release(KeyMap *m);
 extern int32 key_map_intern_text(KeyMap *m, const char *key, int len, bool *isnew);
 extern int32 key_map_intern_int(KeyMap *m, int64 key, bool *isnew);
 extern int32 key_map_find_text(const KeyMap *m, const char *key, int len);

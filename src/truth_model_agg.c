@@ -43,8 +43,19 @@
 /* First byte of a serialized state. */
 #define TRUTH_STATE_FORMAT	2
 
-/* Bytes of one serialized judgment: task, worker, label. */
-#define TRUTH_ROW_BYTES		(2 * sizeof(int64) + sizeof(uint16))
+/*
+ * A serialized state stores each column at the narrowest of two widths that
+ * holds all its values: keys as int32 or int64, label ids as uint8 or
+ * uint16 (flags below).  Parallel plans copy a state several times on its
+ * way to the leader, so half the bytes is half the copying.
+ */
+#define TRUTH_SER_TASK32	0x01
+#define TRUTH_SER_WORKER32	0x02
+#define TRUTH_SER_LABEL8	0x04
+#define TRUTH_SER_FLAGS		0x07
+
+/* Values converted at a time when writing or reading a narrow column. */
+#define TRUTH_SER_BLOCK		4096
 
 /* Raw options values up to this size are compared byte by byte on every row. */
 #define OPTIONS_ALWAYS_COMPARE	8192
@@ -594,6 +605,18 @@ truth_state_merge(TruthState *dst, TruthState *src)
 		pfree(wmap);
 	if (lmap)
 		pfree(lmap);
+	if (take)
+	{
+		/* src is used up: give its key maps back (text keys can be large) */
+		key_map_release(&src->tasks);
+		key_map_release(&src->workers);
+		key_map_release(&src->labels);
+		key_map_release(&src->gold_tasks);
+		if (src->gold_label)
+			pfree(src->gold_label);
+		src->gold_label = NULL;
+		src->goldcap = 0;
+	}
 }
 
 /*
@@ -626,6 +649,108 @@ truth_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s1);
 }
 
+/* Whether every key of a column fits in an int32. */
+static bool
+truth_keys_fit_int32(const TruthState *s, bool task)
+{
+	int64		j;
+
+	for (j = 0; j < s->n; j++)
+	{
+		int64		v = task ? TRUTH_ROW_TASK(s, j) : TRUTH_ROW_WORKER(s, j);
+
+		if (v < PG_INT32_MIN || v > PG_INT32_MAX)
+			return false;
+	}
+	return true;
+}
+
+/* Append cnt int64 keys, narrowed to int32 if narrow. */
+static void
+truth_write_keys(StringInfo buf, const int64 *keys, int32 cnt, bool narrow)
+{
+	int32		tmp[TRUTH_SER_BLOCK];
+	int32		i;
+	int32		k;
+
+	if (!narrow)
+	{
+		appendBinaryStringInfoNT(buf, (const char *) keys, sizeof(int64) * cnt);
+		return;
+	}
+	for (i = 0; i < cnt; i += TRUTH_SER_BLOCK)
+	{
+		int32		m = Min(cnt - i, TRUTH_SER_BLOCK);
+
+		for (k = 0; k < m; k++)
+			tmp[k] = (int32) keys[i + k];
+		appendBinaryStringInfoNT(buf, (const char *) tmp, sizeof(int32) * m);
+	}
+}
+
+/* Append cnt label ids, narrowed to uint8 if narrow. */
+static void
+truth_write_labels(StringInfo buf, const uint16 *labels, int32 cnt, bool narrow)
+{
+	uint8		tmp[TRUTH_SER_BLOCK];
+	int32		i;
+	int32		k;
+
+	if (!narrow)
+	{
+		appendBinaryStringInfoNT(buf, (const char *) labels, sizeof(uint16) * cnt);
+		return;
+	}
+	for (i = 0; i < cnt; i += TRUTH_SER_BLOCK)
+	{
+		int32		m = Min(cnt - i, TRUTH_SER_BLOCK);
+
+		for (k = 0; k < m; k++)
+			tmp[k] = (uint8) labels[i + k];
+		appendBinaryStringInfoNT(buf, (const char *) tmp, m);
+	}
+}
+
+/* Read cnt keys of the given width into keys. */
+static void
+truth_read_keys(StringInfo buf, int64 *keys, int32 cnt, bool narrow)
+{
+	const char *src = pq_getmsgbytes(buf, (narrow ? sizeof(int32) : sizeof(int64)) * cnt);
+	int32		tmp[TRUTH_SER_BLOCK];
+	int32		i;
+	int32		k;
+
+	if (!narrow)
+	{
+		memcpy(keys, src, sizeof(int64) * cnt);
+		return;
+	}
+	for (i = 0; i < cnt; i += TRUTH_SER_BLOCK)
+	{
+		int32		m = Min(cnt - i, TRUTH_SER_BLOCK);
+
+		memcpy(tmp, src + sizeof(int32) * i, sizeof(int32) * m);
+		for (k = 0; k < m; k++)
+			keys[i + k] = tmp[k];
+	}
+}
+
+/* Read cnt label ids of the given width into labels. */
+static void
+truth_read_labels(StringInfo buf, uint16 *labels, int32 cnt, bool narrow)
+{
+	const char *src = pq_getmsgbytes(buf, (narrow ? 1 : sizeof(uint16)) * cnt);
+	int32		k;
+
+	if (!narrow)
+	{
+		memcpy(labels, src, sizeof(uint16) * cnt);
+		return;
+	}
+	for (k = 0; k < cnt; k++)
+		labels[k] = (unsigned char) src[k];
+}
+
 /* Aggregate serialize function */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(truth_serialize);
 Datum
@@ -636,11 +761,15 @@ truth_serialize(PG_FUNCTION_ARGS)
 	Size		need;
 	int64		done;
 	int32		i;
+	int			flags;
 
 	(void) labeling_agg_context(fcinfo, "truth_serialize");
 	s = (TruthState *) PG_GETARG_POINTER(0);
 
-	need = (Size) s->n * TRUTH_ROW_BYTES + key_map_memory(&s->tasks) +
+	flags = (truth_keys_fit_int32(s, true) ? TRUTH_SER_TASK32 : 0) |
+		(truth_keys_fit_int32(s, false) ? TRUTH_SER_WORKER32 : 0) |
+		(s->labels.n <= 256 ? TRUTH_SER_LABEL8 : 0);
+	need = (Size) s->n * (2 * sizeof(int64) + sizeof(uint16)) + key_map_memory(&s->tasks) +
 		key_map_memory(&s->workers) + key_map_memory(&s->labels) +
 		key_map_memory(&s->gold_tasks) + sizeof(int32) * (Size) s->gold_tasks.n +
 		(s->options.warm_start ? VARSIZE(s->options.warm_start) : 0) + 1024;
@@ -663,6 +792,7 @@ truth_serialize(PG_FUNCTION_ARGS)
 	key_map_serialize(&s->workers, &buf);
 	key_map_serialize(&s->labels, &buf);
 	pq_sendint64(&buf, s->n);
+	pq_sendbyte(&buf, flags);
 
 	/*
 	 * The rows in native byte order, chunk by chunk, column by column: the
@@ -673,9 +803,9 @@ truth_serialize(PG_FUNCTION_ARGS)
 		const TruthChunk *c = s->chunks[i];
 		int32		cnt = (int32) Min(s->n - done, TRUTH_CHUNK_SIZE);
 
-		appendBinaryStringInfoNT(&buf, (const char *) c->task, sizeof(int64) * cnt);
-		appendBinaryStringInfoNT(&buf, (const char *) c->worker, sizeof(int64) * cnt);
-		appendBinaryStringInfoNT(&buf, (const char *) c->label, sizeof(uint16) * cnt);
+		truth_write_keys(&buf, c->task, cnt, (flags & TRUTH_SER_TASK32) != 0);
+		truth_write_keys(&buf, c->worker, cnt, (flags & TRUTH_SER_WORKER32) != 0);
+		truth_write_labels(&buf, c->label, cnt, (flags & TRUTH_SER_LABEL8) != 0);
 		done += cnt;
 	}
 	key_map_serialize(&s->gold_tasks, &buf);
@@ -707,6 +837,8 @@ truth_deserialize(PG_FUNCTION_ARGS)
 	int64		n;
 	int64		done;
 	int32		i;
+	int			flags;
+	int64		row_bytes;
 	MemoryContext aggcontext;
 
 	/*
@@ -745,8 +877,13 @@ truth_deserialize(PG_FUNCTION_ARGS)
 		truth_state_corrupt("bigint worker keys with a key map");
 
 	n = pq_getmsgint64(&buf);
+	flags = pq_getmsgbyte(&buf);
+	if ((flags & ~TRUTH_SER_FLAGS) != 0)
+		truth_state_corrupt("bad column widths");
+	row_bytes = ((flags & TRUTH_SER_TASK32) ? 4 : 8) + ((flags & TRUTH_SER_WORKER32) ? 4 : 8) +
+		((flags & TRUTH_SER_LABEL8) ? 1 : 2);
 	if (n < 0 || n > TRUTH_MAX_JUDGMENTS ||
-		n > (int64) (buf.len - buf.cursor) / TRUTH_ROW_BYTES)
+		n > (int64) (buf.len - buf.cursor) / row_bytes)
 		truth_state_corrupt("bad judgment count");
 	for (done = 0; done < n; done += TRUTH_CHUNK_SIZE)
 	{
@@ -757,9 +894,9 @@ truth_deserialize(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		truth_state_new_chunk(s);
 		c = s->chunks[s->nchunks - 1];
-		memcpy(c->task, pq_getmsgbytes(&buf, sizeof(int64) * cnt), sizeof(int64) * cnt);
-		memcpy(c->worker, pq_getmsgbytes(&buf, sizeof(int64) * cnt), sizeof(int64) * cnt);
-		memcpy(c->label, pq_getmsgbytes(&buf, sizeof(uint16) * cnt), sizeof(uint16) * cnt);
+		truth_read_keys(&buf, c->task, cnt, (flags & TRUTH_SER_TASK32) != 0);
+		truth_read_keys(&buf, c->worker, cnt, (flags & TRUTH_SER_WORKER32) != 0);
+		truth_read_labels(&buf, c->label, cnt, (flags & TRUTH_SER_LABEL8) != 0);
 		s->n += cnt;
 		for (i = 0; i < cnt; i++)
 			if (c->label[i] >= s->labels.n ||

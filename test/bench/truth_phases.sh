@@ -6,8 +6,9 @@
 # Self-contained like the demo: builds and installs the extension, starts a throwaway cluster,
 # generates a seeded crowd with test/bench/gen_crowd.c (JUDGMENTS judgments, K classes, bigint
 # keys, shuffled rows; the benchmark harness's data), loads it into an UNLOGGED table and times
-# SELECT count(q.*) FROM (SELECT labeling.dawid_skene_agg(task, worker, label) FROM j) q
-# RUNS times each way, interleaved; prints the medians and the EM iterations of the whole fit.
+# SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j
+# RUNS times each way, interleaved (IS NOT NULL: the fit runs in full, but the 100+ MB model is not
+# copied into a result row); prints the medians and the EM iterations (E-steps) of the whole fit.
 #
 #   ./test/bench/truth_phases.sh                  # 10M judgments, K = 5, 3 runs
 #   ./test/bench/truth_phases.sh 1000000 2 5
@@ -36,7 +37,7 @@ COPY j FROM :'csv' WITH (FORMAT csv, HEADER true);
 VACUUM ANALYZE j;
 SQL
 
-fit="SELECT count(q.*) FROM (SELECT labeling.dawid_skene_agg(task, worker, label) FROM j) q;"
+fit="SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j;"
 {
 	echo '\timing on'
 	echo "SET max_parallel_workers_per_gather = 0; SET work_mem = '1GB';"
