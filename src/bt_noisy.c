@@ -46,6 +46,7 @@
 #include "utils/memutils.h"
 
 #include "bradley_terry.h"
+#include "squarem.h"
 
 /* Newton steps per M-step */
 #define BT_EM_NEWTON_STEPS	2
@@ -438,33 +439,13 @@ bt_fit_noisy(const BtData *d, const BtFitOptions *o, BtFit *fit)
 	fit->converged = false;
 	while (steps < o->max_iter)
 	{
-		double		rr = 0.0,
-					uu = 0.0,
-					alpha,
-					f3,
+		double		f3,
 					change = 0.0;
 
 		bt_em_step(&em, v0, v1);
 		bt_em_step(&em, v1, v2);
 		steps += 2;
-		for (i = 0; i < em.len; i++)
-		{
-			double		r = v1[i] - v0[i];
-			double		u = v2[i] - 2.0 * v1[i] + v0[i];
-
-			rr += r * r;
-			uu += u * u;
-		}
-		alpha = uu > 0.0 ? -sqrt(rr / uu) : -1.0;
-		if (alpha > -1.0)
-			alpha = -1.0;
-		for (i = 0; i < em.len; i++)
-		{
-			double		r = v1[i] - v0[i];
-			double		u = v2[i] - 2.0 * v1[i] + v0[i];
-
-			vp[i] = v0[i] - 2.0 * alpha * r + alpha * alpha * u;
-		}
+		squarem_extrapolate(v0, v1, v2, em.len, squarem_step_length(v0, v1, v2, em.len), vp);
 		bt_em_step(&em, vp, v3);
 		steps++;
 		f3 = bt_em_objective(&em, v3);

@@ -16,6 +16,7 @@
  *	    truth_model_text.c		text input and output
  *	    truth_model_readers.c	set-returning and scalar readers
  *	    dawid_skene.c			Dawid-Skene and one-coin EM
+ *	    squarem.c				SQUAREM extrapolation (shared with bt_noisy.c)
  *	    glad.c					GLAD EM
  *	    glad_cg.c				scipy's conjugate gradient (GLAD under
  *	    						crowdkit_compat)

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # test/bench/truth_phases.sh - where the time of a Dawid-Skene fit goes: the whole fit against the
 # same fit stopped after one EM iteration (collecting the rows, building the dense problem, one
-# iteration, writing the model), in a serial plan, so the difference is the remaining iterations.
+# iteration, writing the model), in a serial plan, so the difference is the remaining iterations;
+# and the whole fit in the plan the planner picks by default (parallel for a large table).
 #
 # Self-contained like the demo: builds and installs the extension, starts a throwaway cluster,
 # generates a seeded crowd with test/bench/gen_crowd.c (JUDGMENTS judgments, K classes, bigint
 # keys, shuffled rows; the benchmark harness's data), loads it into an UNLOGGED table and times
 # SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j
-# RUNS times each way, interleaved (IS NOT NULL: the fit runs in full, but the 100+ MB model is not
+# RUNS times each of the three ways, interleaved (IS NOT NULL: the fit runs in full, but the 100+ MB model is not
 # copied into a result row); prints the medians and the EM iterations (E-steps) of the whole fit.
 #
 #   ./test/bench/truth_phases.sh                  # 10M judgments, K = 5, 3 runs
@@ -49,6 +50,10 @@ fit="SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j;"
 		echo 'RESET labeling.max_iterations;'
 		echo '\echo all'
 		echo "$fit"
+		echo 'RESET max_parallel_workers_per_gather;'
+		echo '\echo par'
+		echo "$fit"
+		echo 'SET max_parallel_workers_per_gather = 0;'
 	done
 	echo '\timing off'
 	echo 'SELECT (labeling.truth_diagnostics(labeling.dawid_skene_agg(task, worker, label))).iterations FROM j;'
@@ -56,7 +61,7 @@ fit="SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j;"
 chmod 644 "$LABELING_WORK/phases.sql"
 
 out=$(labeling_psql -At -f "$LABELING_WORK/phases.sql" | awk '
-	/^(one|all)$/ { kind = $1; next }
+	/^(one|all|par)$/ { kind = $1; next }
 	/^Time: / && kind != "" { print kind, $2; kind = ""; next }
 	/^[0-9]+$/ { last = $1 }
 	END { print "iterations", last }')
@@ -64,11 +69,15 @@ out=$(labeling_psql -At -f "$LABELING_WORK/phases.sql" | awk '
 one=($(awk '$1 == "one" { print $2 / 1000 }' <<<"$out"))
 # shellcheck disable=SC2207
 all=($(awk '$1 == "all" { print $2 / 1000 }' <<<"$out"))
+# shellcheck disable=SC2207
+par=($(awk '$1 == "par" { print $2 / 1000 }' <<<"$out"))
 iterations=$(awk '$1 == "iterations" { print $2 }' <<<"$out")
 one_s=$(median "${one[@]}")
 all_s=$(median "${all[@]}")
+par_s=$(median "${par[@]}")
 echo "$judgments judgments, K = $classes, serial plan, median of $runs runs"
 printf 'fit stopped after 1 EM iteration: %.2f s\n' "$one_s"
 printf 'whole fit (%d iterations):        %.2f s\n' "$iterations" "$all_s"
 awk -v a="$all_s" -v o="$one_s" -v i="$iterations" \
 	'BEGIN { printf "the other %d iterations:           %.2f s (%.3f s each)\n", i - 1, a - o, (a - o) / (i - 1) }'
+printf 'whole fit, the planner'"'"'s default plan (parallel when it picks one): %.2f s\n' "$par_s"
