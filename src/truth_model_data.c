@@ -112,14 +112,74 @@ sort_rows(int32 *a, int64 n)
 }
 
 /*
- * Largest span of bigint worker keys (max - min) that is ranked with a
- * direct table (4 bytes per possible key) rather than a hash map: twice the
- * judgments, or a million keys, whichever is more.
+ * Smallest bigint key of the tasks (task) or workers of the rows (into
+ * *kmin), and the span max - min as an unsigned number (never overflows).
+ */
+static uint64
+key_span(const TruthState *s, bool task, int64 *kmin)
+{
+	int64		lo = task ? TRUTH_ROW_TASK(s, 0) : TRUTH_ROW_WORKER(s, 0);
+	int64		hi = lo;
+	int64		j;
+
+	for (j = 1; j < s->n; j++)
+	{
+		int64		key = task ? TRUTH_ROW_TASK(s, j) : TRUTH_ROW_WORKER(s, j);
+
+		lo = Min(lo, key);
+		hi = Max(hi, key);
+	}
+	*kmin = lo;
+	return (uint64) hi - (uint64) lo;
+}
+
+/*
+ * Largest span of bigint keys (max - min) that is ranked with a direct
+ * table (4 bytes per possible key) rather than a hash map or a radix sort:
+ * twice the judgments, or a million keys, whichever is more.
  */
 static bool
 direct_span_ok(uint64 span, int64 n)
 {
 	return span < (uint64) Max(n, 1 << 20) * 2;
+}
+
+/*
+ * Bigint keys of the tasks (task) or workers of every row, ranked through a
+ * hash map: rank_of_row[j] gets the rank of row j's key in key order; returns
+ * the distinct keys in key order, and their number in *nkeys.
+ */
+static int64 *
+hash_rank_keys(const TruthState *s, bool task, int32 *rank_of_row, int32 *nkeys)
+{
+	KeyMap	   *km = key_map_create(CurrentMemoryContext, KEY_INT8);
+	int32		last = -1;
+	int32	   *rank;
+	int32	   *sorted;
+	int64	   *keys;
+	int64		j;
+	int32		i;
+
+	for (j = 0; j < s->n; j++)
+	{
+		int64		key = task ? TRUTH_ROW_TASK(s, j) : TRUTH_ROW_WORKER(s, j);
+
+		if ((j & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (last < 0 || KEY_MAP_INT(km, last) != key)
+			last = key_map_intern_int(km, key, NULL);
+		rank_of_row[j] = last;
+	}
+	rank = key_ranks(km, &sorted);
+	*nkeys = km->n;
+	keys = alloc_array(km->n, sizeof(int64));
+	for (i = 0; i < km->n; i++)
+		keys[i] = KEY_MAP_INT(km, sorted[i]);
+	for (j = 0; j < s->n; j++)
+		rank_of_row[j] = rank[rank_of_row[j]];
+	pfree(rank);
+	pfree(sorted);
+	return keys;
 }
 
 /*
@@ -149,21 +209,13 @@ worker_ranks(TruthData *d)
 			d->worker_key[w] = sorted[w];
 		for (j = 0; j < n; j++)
 			rank_of_row[j] = rank[TRUTH_ROW_WORKER(s, j)];
+		pfree(sorted);
 	}
 	else
 	{
-		int64		kmin = TRUTH_ROW_WORKER(s, 0);
-		int64		kmax = kmin;
-		uint64		span;
+		int64		kmin;
+		uint64		span = key_span(s, false, &kmin);
 
-		for (j = 1; j < n; j++)
-		{
-			int64		key = TRUTH_ROW_WORKER(s, j);
-
-			kmin = Min(kmin, key);
-			kmax = Max(kmax, key);
-		}
-		span = (uint64) kmax - (uint64) kmin;
 		if (direct_span_ok(span, n))
 		{
 			Size		cells = (Size) span + 1;
@@ -190,30 +242,12 @@ worker_ranks(TruthData *d)
 		}
 		else
 		{
-			KeyMap	   *km = key_map_create(CurrentMemoryContext, KEY_INT8);
-			int32		last = -1;
-
-			for (j = 0; j < n; j++)
-			{
-				int64		key = TRUTH_ROW_WORKER(s, j);
-
-				if ((j & 0xFFFF) == 0)
-					CHECK_FOR_INTERRUPTS();
-				if (last < 0 || KEY_MAP_INT(km, last) != key)
-					last = key_map_intern_int(km, key, NULL);
-				rank_of_row[j] = last;
-			}
-			rank = key_ranks(km, &sorted);
-			d->nworkers = km->n;
-			d->worker_key = alloc_array(d->nworkers, sizeof(int64));
-			for (w = 0; w < d->nworkers; w++)
-				d->worker_key[w] = KEY_MAP_INT(km, sorted[w]);
-			for (j = 0; j < n; j++)
-				rank_of_row[j] = rank[rank_of_row[j]];
-			pfree(sorted);
+			d->worker_key = hash_rank_keys(s, false, rank_of_row, &d->nworkers);
+			rank = NULL;
 		}
 	}
-	pfree(rank);
+	if (rank)
+		pfree(rank);
 	return rank_of_row;
 }
 
@@ -457,9 +491,8 @@ radix_group_tasks(TruthData *d, const int32 *pair_of_row)
 {
 	const TruthState *s = d->state;
 	int64		n = s->n;
-	int64		kmin = JKEY(s, 0);
-	int64		kmax = kmin;
-	uint64		span;
+	int64		kmin;
+	uint64		span = key_span(s, true, &kmin);
 	uint64	   *a;
 	uint64	   *b;
 	int32	   *row_pair;
@@ -467,14 +500,6 @@ radix_group_tasks(TruthData *d, const int32 *pair_of_row)
 	int64		j;
 	int32		t;
 
-	for (j = 1; j < n; j++)
-	{
-		int64		key = JKEY(s, j);
-
-		kmin = Min(kmin, key);
-		kmax = Max(kmax, key);
-	}
-	span = (uint64) kmax - (uint64) kmin;
 	if (direct_span_ok(span, n))
 		return counting_group_tasks(d, pair_of_row, kmin, span);
 	if (span >= (UINT64CONST(1) << 32))
@@ -606,40 +631,21 @@ group_tasks(TruthData *d, int32 *pair_of_row)
 	if (s->task_kind == KEY_INT8)
 	{
 		/* bigint keys in no useful order spanning 2^32 or more: hash them */
-		KeyMap	   *km = key_map_create(CurrentMemoryContext, KEY_INT8);
-		int32		last = -1;
-
-		for (j = 0; j < s->n; j++)
-		{
-			int64		key = JKEY(s, j);
-
-			if ((j & 0xFFFF) == 0)
-				CHECK_FOR_INTERRUPTS();
-			if (last < 0 || KEY_MAP_INT(km, last) != key)
-				last = key_map_intern_int(km, key, NULL);
-			rank_of_row[j] = last;
-		}
-		rank = key_ranks(km, &sorted);
-		d->ntasks = km->n;
-		d->task_key = alloc_array(d->ntasks, sizeof(int64));
-		for (t = 0; t < d->ntasks; t++)
-			d->task_key[t] = KEY_MAP_INT(km, sorted[t]);
+		d->task_key = hash_rank_keys(s, true, rank_of_row, &d->ntasks);
 	}
 	else
 	{
 		/* text keys: interned already */
-		for (j = 0; j < s->n; j++)
-			rank_of_row[j] = (int32) JKEY(s, j);
 		rank = key_ranks(&s->tasks, &sorted);
 		d->ntasks = s->tasks.n;
 		d->task_key = alloc_array(d->ntasks, sizeof(int64));
 		for (t = 0; t < d->ntasks; t++)
 			d->task_key[t] = sorted[t];
+		for (j = 0; j < s->n; j++)
+			rank_of_row[j] = rank[JKEY(s, j)];
+		pfree(rank);
+		pfree(sorted);
 	}
-	for (j = 0; j < s->n; j++)
-		rank_of_row[j] = rank[rank_of_row[j]];
-	pfree(rank);
-	pfree(sorted);
 	order = order_by_rank(d, rank_of_row);
 	pfree(rank_of_row);
 	row_pair = gather_pairs(s->n, order, pair_of_row);
