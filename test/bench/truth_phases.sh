@@ -9,7 +9,8 @@
 # keys, shuffled rows; the benchmark harness's data), loads it into an UNLOGGED table and times
 # SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j
 # RUNS times each of the three ways, interleaved (IS NOT NULL: the fit runs in full, but the 100+ MB model is not
-# copied into a result row); prints the medians and the EM iterations (E-steps) of the whole fit.
+# copied into a result row); prints the medians, and the EM iterations (E-steps) and final
+# log-likelihood per judgment of the whole fit.
 #
 #   ./test/bench/truth_phases.sh                  # 10M judgments, K = 5, 3 runs
 #   ./test/bench/truth_phases.sh 1000000 2 5
@@ -56,15 +57,15 @@ fit="SELECT labeling.dawid_skene_agg(task, worker, label) IS NOT NULL FROM j;"
 		echo 'SET max_parallel_workers_per_gather = 0;'
 	done
 	echo '\timing off'
-	echo 'SELECT (labeling.truth_diagnostics(labeling.dawid_skene_agg(task, worker, label))).iterations FROM j;'
+	echo "SELECT 'objective', (labeling.truth_diagnostics(m)).objective, 'iterations', (labeling.truth_diagnostics(m)).iterations FROM (SELECT labeling.dawid_skene_agg(task, worker, label) AS m FROM j) f;"
 } >"$LABELING_WORK/phases.sql"
 chmod 644 "$LABELING_WORK/phases.sql"
 
 out=$(labeling_psql -At -f "$LABELING_WORK/phases.sql" | awk '
 	/^(one|all|par)$/ { kind = $1; next }
 	/^Time: / && kind != "" { print kind, $2; kind = ""; next }
-	/^[0-9]+$/ { last = $1 }
-	END { print "iterations", last }')
+	/^objective\|/ { split($0, f, "|"); objective = f[2]; last = f[4] }
+	END { print "iterations", last; print "objective", objective }')
 # shellcheck disable=SC2207
 one=($(awk '$1 == "one" { print $2 / 1000 }' <<<"$out"))
 # shellcheck disable=SC2207
@@ -72,6 +73,7 @@ all=($(awk '$1 == "all" { print $2 / 1000 }' <<<"$out"))
 # shellcheck disable=SC2207
 par=($(awk '$1 == "par" { print $2 / 1000 }' <<<"$out"))
 iterations=$(awk '$1 == "iterations" { print $2 }' <<<"$out")
+objective=$(awk '$1 == "objective" { print $2 }' <<<"$out")
 one_s=$(median "${one[@]}")
 all_s=$(median "${all[@]}")
 par_s=$(median "${par[@]}")
@@ -81,3 +83,4 @@ printf 'whole fit (%d iterations):        %.2f s\n' "$iterations" "$all_s"
 awk -v a="$all_s" -v o="$one_s" -v i="$iterations" \
 	'BEGIN { printf "the other %d iterations:           %.2f s (%.3f s each)\n", i - 1, a - o, (a - o) / (i - 1) }'
 printf 'whole fit, the planner'"'"'s default plan (parallel when it picks one): %.2f s\n' "$par_s"
+echo "log-likelihood per judgment at the end of the fit: $objective"
