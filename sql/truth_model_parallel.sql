@@ -103,6 +103,26 @@ FROM tp_wide_serial s,
 			 labeling.wawa_agg(task, worker, many)::text AS wa
 	  FROM tp_wide) p;
 
+-- keys at the very ends of int32 still travel narrow, one past them wide
+CREATE TABLE tp_edge AS
+SELECT CASE WHEN task = 0 THEN -2147483648 WHEN task = 1 THEN 2147483647 ELSE task END::bigint AS task,
+	   CASE worker WHEN 0 THEN -2147483648 WHEN 1 THEN 2147483647 ELSE worker END::bigint AS worker,
+	   label, task = 1 AS wide
+FROM tp_judgments WHERE task < 400;
+ANALYZE tp_edge;
+SET max_parallel_workers_per_gather = 0;
+CREATE TABLE tp_edge_serial AS
+SELECT labeling.dawid_skene_agg(task, worker, label)::text AS narrow,
+	   labeling.dawid_skene_agg(CASE WHEN wide THEN task + 1 ELSE task END, worker, label)::text AS wide
+FROM tp_edge;
+SET max_parallel_workers_per_gather = 2;
+SELECT tp_plan_is_parallel($$SELECT labeling.dawid_skene_agg(task, worker, label) FROM tp_edge$$) AS edge_is_parallel;
+SELECT s.narrow = p.narrow AS same_int32_edges, s.wide = p.wide AS same_past_int32
+FROM tp_edge_serial s,
+	 (SELECT labeling.dawid_skene_agg(task, worker, label)::text AS narrow,
+			 labeling.dawid_skene_agg(CASE WHEN wide THEN task + 1 ELSE task END, worker, label)::text AS wide
+	  FROM tp_edge) p;
+
 RESET ALL;
 DROP FUNCTION tp_plan_is_parallel(text);
-DROP TABLE tp_judgments, tp_serial, tp_serial_grouped, tp_wide, tp_wide_serial;
+DROP TABLE tp_judgments, tp_serial, tp_serial_grouped, tp_wide, tp_wide_serial, tp_edge, tp_edge_serial;

@@ -74,21 +74,9 @@
 /* Metric names by AgreementMetric code. */
 const char *const agreement_metric_names[] = {"none", "nominal", "ordinal", "interval", "ratio"};
 
-/* The 64-bit MurmurHash3 finaliser: a bijection of uint64. */
-static inline uint64
-mix64(uint64 h)
-{
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return h;
-}
-
 /*
- * Its inverse: h ^= h >> 33 is an involution, and the multipliers are odd,
- * so they have inverses modulo 2^64.
+ * The inverse of key_mix64 (key_map.h): h ^= h >> 33 is an involution, and
+ * the multipliers are odd, so they have inverses modulo 2^64.
  */
 static inline uint64
 unmix64(uint64 h)
@@ -423,9 +411,9 @@ unit_tally_add_row(UnitTally *t, Datum unit, int32 value)
 	uint64		key;
 
 	if (t->unitkind == KEY_INT8)
-		key = mix64((uint64) DatumGetInt64(unit));
+		key = key_mix64((uint64) DatumGetInt64(unit));
 	else
-		key = mix64((uint64) unit_tally_text_unit(t, DatumGetTextPP(unit)));
+		key = key_mix64((uint64) unit_tally_text_unit(t, DatumGetTextPP(unit)));
 	unit_tally_append(t, key, (uint32) value, 1);
 }
 
@@ -565,7 +553,7 @@ unit_tally_merge(UnitTally *dst, const UnitTally *src)
 
 					if (id >= (uint64) src->units.n)
 						elog(ERROR, "unit_tally_merge: unknown unit key");
-					newkey = mix64((uint64) key_map_intern_text(&dst->units,
+					newkey = key_mix64((uint64) key_map_intern_text(&dst->units,
 																KEY_MAP_TEXT(&src->units, id),
 																KEY_MAP_TEXTLEN(&src->units, id),
 																&isnew));

@@ -33,20 +33,6 @@
 #include "bradley_terry.h"
 #include "labeling.h"
 
-/* Key kind of argument argno of the aggregate (bigint or text). */
-static KeyKind
-bt_arg_kind(FunctionCallInfo fcinfo, int argno)
-{
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-
-	if (type == INT8OID)
-		return KEY_INT8;
-	if (type == TEXTOID)
-		return KEY_TEXT;
-	elog(ERROR, "bt_rank: unsupported key type %u", type);
-	return KEY_TEXT;			/* keep the compiler quiet */
-}
-
 /* A key argument as a C string, for messages. */
 static char *
 bt_arg_cstring(FunctionCallInfo fcinfo, int argno, KeyKind kind)
@@ -69,8 +55,8 @@ bt_rank_accum(FunctionCallInfo fcinfo, bool has_worker, const char *caller)
 	int			outcome;
 
 	if (s == NULL)
-		s = bt_state_create(aggcontext, bt_arg_kind(fcinfo, 1), has_worker,
-							has_worker ? bt_arg_kind(fcinfo, 4) : KEY_TEXT);
+		s = bt_state_create(aggcontext, key_kind_of_arg(fcinfo, 1, "item"), has_worker,
+							has_worker ? key_kind_of_arg(fcinfo, 4, "worker") : KEY_TEXT);
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (has_worker && PG_ARGISNULL(4)))
 	{
 		/* an unknown item or worker: skip the row, but count it */

@@ -53,9 +53,7 @@ fleiss_kappa_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state);
 	}
 	if (state == NULL)
-		state = unit_tally_create(aggcontext,
-								  get_fn_expr_argtype(fcinfo->flinfo, 1) == INT8OID ?
-								  KEY_INT8 : KEY_TEXT,
+		state = unit_tally_create(aggcontext, key_kind_of_arg(fcinfo, 1, "unit"),
 								  KEY_TEXT, METRIC_NONE);
 	value = unit_tally_text_value(state, PG_GETARG_TEXT_PP(2));
 	unit_tally_add_row(state, PG_GETARG_DATUM(1), value);

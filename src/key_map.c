@@ -17,6 +17,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
@@ -77,15 +78,7 @@ key_map_create(MemoryContext mcxt, KeyKind kind)
 static inline uint32
 hash_int8_key(int64 key)
 {
-	uint64		h = (uint64) key;
-
-	/* the 64-bit finaliser of MurmurHash3 */
-	h ^= h >> 33;
-	h *= UINT64CONST(0xff51afd7ed558ccd);
-	h ^= h >> 33;
-	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
-	h ^= h >> 33;
-	return (uint32) h;
+	return (uint32) key_mix64((uint64) key);
 }
 
 /* Rebuild the open-addressing index, sized for the current capacity. */
@@ -414,4 +407,25 @@ key_map_memory(const KeyMap *m)
 {
 	return sizeof(KeyMap) + sizeof(KeyMapEntry) * m->cap + m->arenacap +
 		sizeof(int32) * m->indexsize;
+}
+
+/*
+ * The kind of keys an aggregate gets in argument argno (bigint or text),
+ * read from the call's argument types on the first row; what names the
+ * keys in the message ("task", "unit", ...).
+ */
+KeyKind
+key_kind_of_arg(FunctionCallInfo fcinfo, int argno, const char *what)
+{
+	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
+
+	if (type == INT8OID)
+		return KEY_INT8;
+	if (type == TEXTOID)
+		return KEY_TEXT;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("%s keys must be bigint or text", what),
+			 errdetail("Got type %s.", type == InvalidOid ? "unknown" : format_type_be(type))));
+	pg_unreachable();
 }

@@ -16,6 +16,7 @@
 #ifndef KEY_MAP_H
 #define KEY_MAP_H
 
+#include "fmgr.h"
 #include "lib/stringinfo.h"
 
 typedef enum KeyKind
@@ -60,6 +61,23 @@ extern void key_map_serialize(const KeyMap *m, StringInfo buf);
 extern void key_map_deserialize_into(KeyMap *m, StringInfo buf);
 extern KeyMap *key_map_deserialize(StringInfo buf, MemoryContext mcxt);
 extern Size key_map_memory(const KeyMap *m);
+extern KeyKind key_kind_of_arg(FunctionCallInfo fcinfo, int argno, const char *what);
+
+/*
+ * The 64-bit finaliser of MurmurHash3: a bijection of uint64 that mixes
+ * every input bit into every output bit (hash of bigint keys; its inverse
+ * is in agreement_units.c).
+ */
+static inline uint64
+key_mix64(uint64 h)
+{
+	h ^= h >> 33;
+	h *= UINT64CONST(0xff51afd7ed558ccd);
+	h ^= h >> 33;
+	h *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	h ^= h >> 33;
+	return h;
+}
 
 /* Accessors for text keys */
 #define KEY_MAP_TEXT(m, id)		((m)->arena + (m)->entries[id].val)

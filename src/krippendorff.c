@@ -103,20 +103,6 @@ krippendorff_metric(text *name)
 	return METRIC_NONE;			/* keep compiler quiet */
 }
 
-/* KeyMap kind for a unit argument of type bigint or text. */
-static KeyKind
-key_kind_of_arg(FunctionCallInfo fcinfo, int argno, const char *caller)
-{
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-
-	if (type == INT8OID)
-		return KEY_INT8;
-	if (type == TEXTOID)
-		return KEY_TEXT;
-	elog(ERROR, "%s: argument %d must be bigint or text", caller, argno);
-	return KEY_TEXT;			/* keep compiler quiet */
-}
-
 /*
  * Aggregate transition function of every form: (unit, coder, value) and
  * (unit, coder, value, metric), unit bigint or text, value text or float8.
@@ -163,7 +149,7 @@ krippendorff_transfn(PG_FUNCTION_ARGS)
 		PG_RETURN_POINTER(state);
 	}
 	if (state == NULL)
-		state = unit_tally_create(aggcontext, key_kind_of_arg(fcinfo, 1, caller),
+		state = unit_tally_create(aggcontext, key_kind_of_arg(fcinfo, 1, "unit"),
 								  text_values ? KEY_TEXT : KEY_INT8, metric);
 
 	if (text_values)

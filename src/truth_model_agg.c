@@ -60,22 +60,6 @@
 /* Raw options values up to this size are compared byte by byte on every row. */
 #define OPTIONS_ALWAYS_COMPARE	8192
 
-static KeyKind
-key_kind_of_arg(FunctionCallInfo fcinfo, int argno, const char *what)
-{
-	Oid			type = get_fn_expr_argtype(fcinfo->flinfo, argno);
-
-	if (type == INT8OID)
-		return KEY_INT8;
-	if (type == TEXTOID)
-		return KEY_TEXT;
-	ereport(ERROR,
-			(errcode(ERRCODE_DATATYPE_MISMATCH),
-			 errmsg("%s keys must be bigint or text", what),
-			 errdetail("Got type %s.", type == InvalidOid ? "unknown" : format_type_be(type))));
-	pg_unreachable();
-}
-
 static TruthState *
 truth_state_create(MemoryContext mcxt, KeyKind task_kind, KeyKind worker_kind)
 {

@@ -379,6 +379,34 @@ truth_model_parts_alloc(TruthModelParts *p)
 #undef ALLOC
 }
 
+/*
+ * The keys of a model section in order: bigint keys into ints, or text keys
+ * (ids of km) into n + 1 offsets off and the bytes str.
+ */
+static void
+write_keys(const KeyMap *km, KeyKind kind, const int64 *keys, int32 n, int64 *ints,
+		   int32 *off, char *str)
+{
+	Size		bytes = 0;
+	int32		i;
+
+	if (kind == KEY_INT8)
+	{
+		memcpy(ints, keys, sizeof(int64) * n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+	{
+		int32		id = (int32) keys[i];
+		int32		len = KEY_MAP_TEXTLEN(km, id);
+
+		off[i] = (int32) bytes;
+		memcpy(str + bytes, KEY_MAP_TEXT(km, id), len);
+		bytes += len;
+	}
+	off[n] = (int32) bytes;
+}
+
 /* Build the model of a fit, in CurrentMemoryContext. */
 TruthModel *
 truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSettings *s)
@@ -475,38 +503,10 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 		bytes += len;
 	}
 	v.label_off[d->nclasses] = (int32) bytes;
-	for (bytes = 0, i = 0; i < d->ntasks; i++)
-	{
-		if (st->task_kind == KEY_INT8)
-			v.task_int[i] = d->task_key[i];
-		else
-		{
-			int32		id = (int32) d->task_key[i];
-			int32		len = KEY_MAP_TEXTLEN(&st->tasks, id);
-
-			v.task_off[i] = (int32) bytes;
-			memcpy(v.task_str + bytes, KEY_MAP_TEXT(&st->tasks, id), len);
-			bytes += len;
-		}
-	}
-	if (v.task_off)
-		v.task_off[d->ntasks] = (int32) bytes;
-	for (bytes = 0, i = 0; i < d->nworkers; i++)
-	{
-		if (st->workers.kind == KEY_INT8)
-			v.worker_int[i] = d->worker_key[i];
-		else
-		{
-			int32		id = (int32) d->worker_key[i];
-			int32		len = KEY_MAP_TEXTLEN(&st->workers, id);
-
-			v.worker_off[i] = (int32) bytes;
-			memcpy(v.worker_str + bytes, KEY_MAP_TEXT(&st->workers, id), len);
-			bytes += len;
-		}
-	}
-	if (v.worker_off)
-		v.worker_off[d->nworkers] = (int32) bytes;
+	write_keys(&st->tasks, st->task_kind, d->task_key, d->ntasks, v.task_int, v.task_off,
+			   v.task_str);
+	write_keys(&st->workers, st->workers.kind, d->worker_key, d->nworkers, v.worker_int,
+			   v.worker_off, v.worker_str);
 	return m;
 }
 
