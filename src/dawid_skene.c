@@ -141,79 +141,6 @@ prefetch_rows(const TruthData *d, int64 *cursor, int32 next_task, const double *
 }
 
 /*
- * The scatter loop of the soft counts over the rows of one task,
- *   table[row_pair[r] * K + c] += q[c]
- * with copies for K = 2..8 that have K as a constant, so the K values stay
- * in registers; the additions happen in the same order as in the generic
- * loop, so results are identical.
- */
-#define DEFINE_SCATTER(KK) \
-static void \
-scatter_##KK(const int32 *rows, int64 n, double *table, const double *q) \
-{ \
-	double		v[KK]; \
-	int64		r; \
-	int			c; \
-\
-	for (c = 0; c < KK; c++) \
-		v[c] = q[c]; \
-	for (r = 0; r < n; r++) \
-	{ \
-		double	   *cp = table + (Size) rows[r] * KK; \
-\
-		for (c = 0; c < KK; c++) \
-			cp[c] += v[c]; \
-	} \
-}
-
-DEFINE_SCATTER(2)
-DEFINE_SCATTER(3)
-DEFINE_SCATTER(4)
-DEFINE_SCATTER(5)
-DEFINE_SCATTER(6)
-DEFINE_SCATTER(7)
-DEFINE_SCATTER(8)
-
-static void
-scatter_rows(const int32 *rows, int64 n, double *table, int32 K, const double *q)
-{
-	int64		r;
-	int32		c;
-
-	switch (K)
-	{
-		case 2:
-			scatter_2(rows, n, table, q);
-			return;
-		case 3:
-			scatter_3(rows, n, table, q);
-			return;
-		case 4:
-			scatter_4(rows, n, table, q);
-			return;
-		case 5:
-			scatter_5(rows, n, table, q);
-			return;
-		case 6:
-			scatter_6(rows, n, table, q);
-			return;
-		case 7:
-			scatter_7(rows, n, table, q);
-			return;
-		case 8:
-			scatter_8(rows, n, table, q);
-			return;
-	}
-	for (r = 0; r < n; r++)
-	{
-		double	   *cp = table + (Size) rows[r] * K;
-
-		for (c = 0; c < K; c++)
-			cp[c] += q[c];
-	}
-}
-
-/*
  * Sums the M-step needs, from the current posteriors: DS soft counts
  * counts[p][c] = sum over rows of pair p of q_task(c), or one-coin agreement
  * agree[w] = sum over the worker's rows of q_task(class answered); and
@@ -249,8 +176,13 @@ accumulate_sums(EmWork *w)
 		else
 		{
 			prefetch_rows(d, &pf, t + 1, w->counts, K, true);
-			scatter_rows(d->row_pair + d->task_start[t],
-						 d->task_start[t + 1] - d->task_start[t], w->counts, K, qt);
+			for (r = d->task_start[t]; r < d->task_start[t + 1]; r++)
+			{
+				double	   *cp = w->counts + (Size) d->row_pair[r] * K;
+
+				for (c = 0; c < K; c++)
+					cp[c] += qt[c];
+			}
 		}
 		for (c = 0; c < K; c++)
 			w->qsum[c] += qt[c];
