@@ -14,11 +14,13 @@ MODULE_big = labeling
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 PGFILEDESC = "labeling - crowdsourced data labeling inside PostgreSQL"
 
-# The install script is built from the ordered SQL sources in src/sql/;
-# hand-written upgrade scripts (src/sql/labeling--A--B.sql) ship as they are.
+# The install script of the current version is built from the ordered SQL
+# sources in src/sql/.  The install scripts of released versions
+# (src/sql/labeling--X.Y.Z.sql, frozen as released) and the hand-written
+# upgrade scripts (src/sql/labeling--A--B.sql) ship as they are.
 SQL_SOURCES = $(sort $(wildcard src/sql/[0-9][0-9]_*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard src/sql/$(EXTENSION)--*--*.sql)
+DATA = $(filter-out src/sql/$(EXTENSION)--$(EXTVERSION).sql,$(wildcard src/sql/$(EXTENSION)--*.sql))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
