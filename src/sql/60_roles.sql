@@ -46,51 +46,54 @@ $$;
 
 GRANT USAGE ON SCHEMA @extschema@ TO labeling_admin, labeling_analyst, labeling_worker;
 
--- Tables and views: admin reads and writes the tables and reads the views;
--- analyst reads both; my_assignments is the workers' view.
-DO $$
+-- The default privileges of every table, view and function of the
+-- extension's schema, applied at the end of the install script and again at
+-- the end of every upgrade script, so that the objects an upgrade adds get
+-- the same privileges as in a fresh install:
+--   tables: admin reads and writes, analyst reads;
+--   views: admin and analyst read (my_assignments is the workers' view);
+--   functions that read or write tables (every non-IMMUTABLE one): for
+--     labeling_admin only, who fires the triggers that call them.
+-- The grants below it (workers' dispatch functions, analysts' read-only
+-- analyses) are stated one by one.
+CREATE FUNCTION @extschema@.roles_grant_defaults()
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
 DECLARE
 	r record;
 BEGIN
 	FOR r IN
-		SELECT pg_catalog.format('%I.%I', '@extschema@', c.relname) AS rel, c.relkind
-		FROM pg_catalog.pg_class c
-		WHERE c.relnamespace = '@extschema@'::pg_catalog.regnamespace
-		  AND c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'v']::"char"[])
+		SELECT format('%I.%I', n.nspname, c.relname) AS rel, c.relname, c.relkind
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = '@extschema@' AND c.relkind = ANY (ARRAY['r', 'v']::"char"[])
 		ORDER BY c.relname
 	LOOP
-		IF r.relkind OPERATOR(pg_catalog.=) 'r' THEN
-			EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %s TO labeling_admin', r.rel);
-			EXECUTE pg_catalog.format('GRANT SELECT ON TABLE %s TO labeling_analyst', r.rel);
-		ELSIF r.rel OPERATOR(pg_catalog.<>) pg_catalog.format('%I.%I', '@extschema@', 'my_assignments') THEN
-			EXECUTE pg_catalog.format('GRANT SELECT ON TABLE %s TO labeling_admin, labeling_analyst', r.rel);
+		IF r.relkind = 'r' THEN
+			EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON TABLE %s TO labeling_admin', r.rel);
+			EXECUTE format('GRANT SELECT ON TABLE %s TO labeling_analyst', r.rel);
+		ELSIF r.relname <> 'my_assignments' THEN
+			EXECUTE format('GRANT SELECT ON TABLE %s TO labeling_admin, labeling_analyst', r.rel);
 		END IF;
 	END LOOP;
-END
-$$;
-GRANT SELECT ON @extschema@.my_assignments TO labeling_worker;
-
--- Functions: those that read or write tables (every non-IMMUTABLE one) are
--- for labeling_admin only, who fires the triggers that call them; the
--- workers get the two dispatch functions.
-DO $$
-DECLARE
-	f text;
-BEGIN
-	FOR f IN
-		SELECT pg_catalog.format('%I.%I(%s)', '@extschema@', p.proname,
-								 pg_catalog.pg_get_function_identity_arguments(p.oid))
-		FROM pg_catalog.pg_proc p
-		WHERE p.pronamespace = '@extschema@'::pg_catalog.regnamespace
-		  AND p.prokind OPERATOR(pg_catalog.=) 'f'
-		  AND p.provolatile OPERATOR(pg_catalog.<>) 'i'
+	FOR r IN
+		SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS fn
+		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname = '@extschema@' AND p.prokind = 'f' AND p.provolatile <> 'i'
 		ORDER BY 1
 	LOOP
-		EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', f);
-		EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO labeling_admin', f);
+		EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.fn);
+		EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO labeling_admin', r.fn);
 	END LOOP;
 END
 $$;
+COMMENT ON FUNCTION @extschema@.roles_grant_defaults() IS
+	'internal: the default privileges of the extension''s tables, views and functions (run by the install and upgrade scripts)';
+SELECT @extschema@.roles_grant_defaults();
+GRANT SELECT ON @extschema@.my_assignments TO labeling_worker;
+
+-- The workers get the two dispatch functions.
 GRANT EXECUTE ON FUNCTION @extschema@.next_tasks(bigint, bigint, integer) TO labeling_worker;
 GRANT EXECUTE ON FUNCTION @extschema@.submit(bigint, text, interval, double precision) TO labeling_worker;
 -- analysts also run the read-only analyses over the schema's tables (they

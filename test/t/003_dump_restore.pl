@@ -1,120 +1,169 @@
-# pg_dump / pg_restore of a database using the extension keeps every row of
-# every table of the extension (all registered with pg_extension_config_dump)
-# and the state of their sequences, and the live pipeline carries on after
-# the restore.
-#
-# The extension's tables have triggers, and a restore creates them (with
-# CREATE EXTENSION) before it loads the data, so the restoring session runs
-# with session_replication_role = replica: no trigger fires, and the
-# restored state is the dumped one, which already matched the judgments.
-# (pg_restore --disable-triggers only acts on data-only restores.)  A plain
-# restore with the triggers on stops with an error instead of loading a
-# different state, which is checked too.
+# Every ordinary way of dumping and restoring a database that uses the extension gives back
+# every row of every table of the extension (all registered with pg_extension_config_dump), the
+# state of their sequences and a live state equal to rebuild(), and the pipeline carries on:
+#   pg_dump -Fc + pg_restore (its defaults: no --exit-on-error, a transaction per object),
+#   pg_dump + psql, pg_dump -Fd -j + pg_restore -j, and data-only dumps (plain and archive)
+#   into a database whose schema was restored first.
+# A restoring session (check_function_bodies and row_security off, as pg_dump's scripts and
+# pg_restore set them) loads the rows as dumped and the live triggers stand aside
+# (live_restoring()); a role that could not disable the triggers is refused on every table, so
+# such a restore loads none of the extension's rows rather than half of them.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use LabelingFixture qw(load_base table_checksums state_matches_rebuild);
 
 my $node = PostgreSQL::Test::Cluster->new('dump');
 $node->init;
+$node->append_conf('postgresql.conf', "fsync = off\n");
 $node->start;
 $node->safe_psql('postgres', 'CREATE DATABASE src');
 $node->safe_psql('src', 'CREATE EXTENSION labeling');
+load_base($node, 'src');
 $node->safe_psql('src', q{
-	INSERT INTO labeling.projects (name, labels, guidelines, min_overlap, max_overlap, target_confidence)
-	VALUES ('pets', '{cat,dog}', 'Cat or dog?', 2, 4, 0.9);
-	INSERT INTO labeling.projects (name, kind) VALUES ('pairs', 'side_by_side');
-	UPDATE labeling.projects SET guidelines = 'Cat or dog? Foxes are dogs.' WHERE name = 'pets';
-	INSERT INTO labeling.workers (external_id, kind, model_version)
-		VALUES ('alice', 'human', NULL), ('bob', 'expert', NULL), ('gpt', 'model', 'v1'), ('eve', 'human', NULL);
-	INSERT INTO labeling.tasks (project_id, external_id, payload)
-		SELECT 1, 'img' || i, jsonb_build_object('url', 'http://x/' || i) FROM generate_series(1, 50) i;
-	INSERT INTO labeling.tasks (project_id, external_id) VALUES (2, 'a'), (2, 'b'), (2, 'c');
-	INSERT INTO labeling.golden_labels (task_id, label, expert_id) VALUES (1, 'cat', 2), (2, 'dog', 2);
-	INSERT INTO labeling.qc_rules (project_id, name, metric, threshold, min_count, action)
-		VALUES (1, 'bound', 'golden_lower_bound', 0.2, 2, 'ban'), (NULL, 'speed', 'median_seconds', 1, 3, 'flag');
-	INSERT INTO labeling.assignments (task_id, worker_id, expires_at)
-		VALUES (3, 4, now() + interval '1 hour'), (4, 4, now() + interval '1 hour');
-	INSERT INTO labeling.judgments (task_id, worker_id, label, time_spent, score, guidelines_version)
-		SELECT t, w, CASE WHEN (t + w) % 3 = 0 THEN 'dog' ELSE 'cat' END, make_interval(secs => t + w),
-			   CASE WHEN w = 3 THEN 0.9 END, 2
-		FROM generate_series(1, 50) t, generate_series(1, 3) w;
-	INSERT INTO labeling.judgments (task_id, worker_id, label, assignment_id) VALUES (3, 4, 'dog', 1);
-	-- eve misses both golden tasks: banned by the rule
-	INSERT INTO labeling.judgments (task_id, worker_id, label) VALUES (1, 4, 'dog'), (2, 4, 'cat');
-	INSERT INTO labeling.comparisons (left_task_id, right_task_id, winner, worker_id)
-		VALUES (51, 52, 'left', 1), (52, 53, 'tie', 2);
-	INSERT INTO labeling.bonus_rules (project_id, name, metric, threshold, min_count, amount)
-		VALUES (1, 'accurate', 'golden_accuracy', 0.9, 2, 0.01);
-	SELECT labeling.refresh(1, 'majority_vote');
-	SELECT labeling.set_worker_status(1, 1, 'flagged', 'spot check');
-	CREATE TABLE public.my_results AS
-		SELECT task_id, labeling.vote_dist(label) AS d FROM labeling.judgments GROUP BY task_id;
+	SELECT labeling.refresh(1, 'dawid_skene');
+	UPDATE labeling.projects SET guidelines = 'Cat or dog? Foxes are dogs. Wolves too.' WHERE name = 'pets';
 });
 
-# every table and sequence of the extension's schema is registered
+# every table and sequence of the extension's schema is registered, and none is empty
 my @tables = split /\n/, $node->safe_psql('src', q{
 	SELECT c.oid::regclass FROM pg_class c
 	WHERE c.relnamespace = 'labeling'::regnamespace AND c.relkind = 'r' ORDER BY 1});
-is(scalar(@tables), 16, 'sixteen tables in the schema');
 is($node->safe_psql('src', q{
 	SELECT count(*) FROM pg_class c, pg_extension e
 	WHERE e.extname = 'labeling' AND c.relnamespace = 'labeling'::regnamespace
 	  AND c.relkind IN ('r', 'S') AND NOT c.oid = ANY (e.extconfig)}), '0',
 	'every table and sequence is registered with pg_extension_config_dump');
-
-my $dump = "$PostgreSQL::Test::Utils::tmp_check/src.dump";
-$node->command_ok([ 'pg_dump', '-Fc', '-d', $node->connstr('src'), '-f', $dump ], 'pg_dump');
-$node->safe_psql('postgres', 'CREATE DATABASE dst');
+my $want = table_checksums($node, 'src', 'labeling,public');
+for my $t (sort keys %$want)
 {
-	local $ENV{PGOPTIONS} = '-c session_replication_role=replica';
-	$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('dst'), $dump ],
-		'pg_restore with session_replication_role = replica');
+	like($want->{$t}, qr/^[1-9]/, "$t is not empty in the source");
 }
-
-# every table, row for row (timestamps included)
-for my $t (@tables, 'public.my_results')
-{
-	my $q = "SELECT count(*) || ':' || coalesce(md5(string_agg(r::text, '|' ORDER BY r::text)), '') FROM $t r";
-	my $a = $node->safe_psql('src', $q);
-	my $b = $node->safe_psql('dst', $q);
-	is($b, $a, "$t restored identically");
-	like($a, qr/^[1-9]/, "$t is not empty");
-}
-
-# sequences continue after the restored keys
 my $seqs = q{
 	SELECT string_agg(c.relname || '=' || (pg_sequence_last_value(c.oid))::text, ' ' ORDER BY c.relname)
 	FROM pg_class c WHERE c.relnamespace = 'labeling'::regnamespace AND c.relkind = 'S'
 };
-is($node->safe_psql('dst', $seqs), $node->safe_psql('src', $seqs), 'every sequence restored');
-$node->safe_psql('dst', q{INSERT INTO labeling.workers (external_id) VALUES ('carol')});
-is($node->safe_psql('dst', q{SELECT worker_id FROM labeling.workers WHERE external_id = 'carol'}),
-	'5', 'new rows get fresh keys after the restore');
+my $want_seqs = $node->safe_psql('src', $seqs);
 
-# the pipeline carries on: state, rules and refresh work in the copy
-$node->safe_psql('dst', 'CREATE TABLE public.before AS SELECT * FROM labeling.task_state');
-$node->safe_psql('dst', 'SELECT labeling.rebuild(1)');
-is($node->safe_psql('dst', q{
-	SELECT count(*) FROM ((SELECT * FROM public.before EXCEPT SELECT * FROM labeling.task_state)
-		UNION ALL (SELECT * FROM labeling.task_state EXCEPT SELECT * FROM public.before)) d
-}), '0', 'the restored state equals a recomputation');
-$node->safe_psql('dst', q{
-	INSERT INTO labeling.tasks (project_id, external_id) VALUES (1, 'new');
-	INSERT INTO labeling.judgments (task_id, worker_id, label)
-	SELECT task_id, 5, 'cat' FROM labeling.tasks WHERE external_id = 'new';
+my $dir = $PostgreSQL::Test::Utils::tmp_check;
+my $connstr = sub { $node->connstr($_[0]) };
+
+# run a command; returns (exit status, stderr)
+sub run_cmd
+{
+	my ($cmd) = @_;
+	my ($out, $err) = ('', '');
+	IPC::Run::run($cmd, '>', \$out, '2>', \$err);
+	return ($? >> 8, $err);
+}
+
+sub check_copy
+{
+	my ($db, $way) = @_;
+	my $got = table_checksums($node, $db, 'labeling,public');
+	for my $t (sort keys %$want)
+	{
+		is($got->{$t}, $want->{$t}, "$way: $t restored identically");
+	}
+	is($node->safe_psql($db, $seqs), $want_seqs, "$way: every sequence restored");
+	is(state_matches_rebuild($node, $db), '0', "$way: the restored live state equals rebuild()");
+	# the pipeline carries on: new keys, a judgment through the triggers, a refresh
+	$node->safe_psql($db, q{
+		INSERT INTO labeling.workers (external_id) VALUES ('carol');
+		INSERT INTO labeling.tasks (project_id, external_id) VALUES (1, 'new');
+		INSERT INTO labeling.judgments (task_id, worker_id, label)
+		SELECT t.task_id, w.worker_id, 'cat' FROM labeling.tasks t, labeling.workers w
+		WHERE t.external_id = 'new' AND w.external_id = 'carol';
+	});
+	is($node->safe_psql($db, q{
+		SELECT ts.n_judgments || ' ' || ts.label || ' ' || (w.worker_id > 5)::int
+		FROM labeling.task_state ts JOIN labeling.tasks t USING (task_id), labeling.workers w
+		WHERE t.external_id = 'new' AND w.external_id = 'carol'}), '1 cat 1',
+		"$way: new rows get fresh keys and go through the live triggers");
+	cmp_ok($node->safe_psql($db, q{SELECT (labeling.refresh(1)).run_id}), '>', 2,
+		"$way: refresh() works in the copy");
+}
+
+# 1. pg_dump -Fc, pg_restore with its defaults
+my ($status, $err) = run_cmd([ 'pg_dump', '-Fc', '-d', $connstr->('src'), '-f', "$dir/src.dump" ]);
+is($status, 0, 'pg_dump -Fc');
+$node->safe_psql('postgres', 'CREATE DATABASE dst_custom');
+($status, $err) = run_cmd([ 'pg_restore', '-d', $connstr->('dst_custom'), "$dir/src.dump" ]);
+is($status, 0, 'pg_restore with its defaults exits 0');
+is($err, '', 'pg_restore reports no error');
+check_copy('dst_custom', 'pg_restore');
+
+# 2. plain pg_dump into psql
+($status, $err) = run_cmd([ 'pg_dump', '-d', $connstr->('src'), '-f', "$dir/src.sql" ]);
+is($status, 0, 'pg_dump (plain)');
+$node->safe_psql('postgres', 'CREATE DATABASE dst_plain');
+($status, $err) = run_cmd([ 'psql', '-X', '-q', '-d', $connstr->('dst_plain'), '-f', "$dir/src.sql" ]);
+is($status, 0, 'psql runs the plain dump');
+unlike($err, qr/ERROR/, 'the plain dump restores without an error');
+check_copy('dst_plain', 'psql');
+
+# 3. directory format, parallel dump and parallel restore
+($status, $err) = run_cmd([ 'pg_dump', '-Fd', '-j', '2', '-d', $connstr->('src'), '-f', "$dir/src.dir" ]);
+is($status, 0, 'pg_dump -Fd -j 2');
+$node->safe_psql('postgres', 'CREATE DATABASE dst_jobs');
+($status, $err) = run_cmd([ 'pg_restore', '-j', '4', '-d', $connstr->('dst_jobs'), "$dir/src.dir" ]);
+is($status, 0, 'pg_restore -j 4 exits 0');
+is($err, '', 'pg_restore -j 4 reports no error');
+check_copy('dst_jobs', 'pg_restore -j');
+
+# 4. data-only: the schema first, then a data-only dump (plain through psql, and an archive
+#    through pg_restore --data-only)
+for my $fmt ('plain', 'custom')
+{
+	my $db = "dst_data_$fmt";
+	$node->safe_psql('postgres', "CREATE DATABASE $db");
+	($status, $err) = run_cmd([ 'pg_restore', '--schema-only', '-d', $connstr->($db), "$dir/src.dump" ]);
+	is($status, 0, "$fmt data-only: the schema restored first");
+	if ($fmt eq 'plain')
+	{
+		($status, $err) = run_cmd([ 'pg_dump', '--data-only', '-d', $connstr->('src'), '-f', "$dir/data.sql" ]);
+		is($status, 0, 'pg_dump --data-only');
+		($status, $err) = run_cmd([ 'psql', '-X', '-q', '-d', $connstr->($db), '-f', "$dir/data.sql" ]);
+		unlike($err, qr/ERROR/, 'the data-only dump restores without an error');
+	}
+	else
+	{
+		($status, $err) = run_cmd([ 'pg_restore', '--data-only', '-d', $connstr->($db), "$dir/src.dump" ]);
+		is($status, 0, 'pg_restore --data-only exits 0');
+		is($err, '', 'pg_restore --data-only reports no error');
+	}
+	check_copy($db, "$fmt data-only");
+}
+
+# 5. a role that could not disable the triggers: refused on every table of the extension, so
+#    none of their rows is loaded (the user's own table is)
+$node->safe_psql('postgres', q{
+	CREATE ROLE restorer LOGIN IN ROLE labeling_admin;
+	CREATE DATABASE dst_refused;
 });
-is($node->safe_psql('dst', q{
-	SELECT n_judgments || ' ' || label FROM labeling.task_state JOIN labeling.tasks USING (task_id)
-	WHERE external_id = 'new'}), '1 cat', 'a new judgment updates the restored state');
-cmp_ok($node->safe_psql('dst', q{SELECT (labeling.refresh(1)).run_id}), '>', 1, 'refresh() works in the copy');
+($status, $err) = run_cmd([ 'pg_restore', '--schema-only', '-d', $connstr->('dst_refused'), "$dir/src.dump" ]);
+is($status, 0, 'refused: the schema restored first');
+$node->safe_psql('dst_refused', 'GRANT INSERT ON public.my_results TO restorer');
+($status, $err) = run_cmd([ 'pg_restore', '--data-only', '-U', 'restorer', '-d', $connstr->('dst_refused'),
+						   "$dir/src.dump" ]);
+isnt($status, 0, 'a restore by a role that cannot disable the triggers fails');
+like($err, qr/role "restorer" cannot restore the tables of extension labeling/, 'with the reason');
+is($node->safe_psql('dst_refused', q{
+	SELECT sum((xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM %s', c.oid::regclass),
+													 false, true, '')))[1]::text::int)
+	FROM pg_class c WHERE c.relnamespace = 'labeling'::regnamespace AND c.relkind = 'r'}), '0',
+	'refused: no row of any table of the extension was loaded');
 
-# without --disable-triggers the triggers of CREATE EXTENSION fire during the
-# load and the restore stops with an error rather than loading other data
-$node->safe_psql('postgres', 'CREATE DATABASE dst2');
-$node->command_fails([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('dst2'), $dump ],
-	'a restore with the triggers on fails loudly');
+# an ordinary session with only one of the two settings off runs the triggers as always
+$node->safe_psql('src', q{
+	SET check_function_bodies = off;
+	INSERT INTO labeling.tasks (project_id, external_id) VALUES (1, 'ordinary');
+});
+is($node->safe_psql('src', q{
+	SELECT count(*) FROM labeling.task_state ts JOIN labeling.tasks t USING (task_id)
+	WHERE t.external_id = 'ordinary'}), '1', 'a session with check_function_bodies off only is not a restore');
 
 $node->stop;
 done_testing();
