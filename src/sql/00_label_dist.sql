@@ -121,11 +121,11 @@ CREATE FUNCTION @extschema@.label_probabilities(dist @extschema@.label_dist,
 		OUT label text, OUT probability double precision)
 	RETURNS SETOF record
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	AS $$
+	BEGIN ATOMIC
 		SELECT u.label, u.probability
 		FROM ROWS FROM (pg_catalog.unnest(@extschema@.labels(dist)),
 						pg_catalog.unnest(@extschema@.probabilities(dist)))
-			AS u(label, probability)
-	$$;
+			AS u(label, probability);
+	END;
 COMMENT ON FUNCTION @extschema@.label_probabilities(@extschema@.label_dist) IS
 	'one row per label: (label, probability), labels in byte order';

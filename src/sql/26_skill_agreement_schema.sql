@@ -7,19 +7,21 @@
 -- counted twice.
 -- ---------------------------------------------------------------------------
 
--- Fully qualified, without SET search_path, so that it can be inlined.
+-- A SQL-standard body (names and operators bound when it is created, so the
+-- caller's search_path cannot reach it) without SET, so that it can be inlined.
 CREATE FUNCTION @extschema@.latest_judgments(project_id bigint DEFAULT NULL,
 		OUT task_id bigint, OUT worker_id bigint, OUT label text)
 	RETURNS SETOF record
 	LANGUAGE sql STABLE PARALLEL SAFE
-	AS $$
+	BEGIN ATOMIC
 		SELECT DISTINCT ON (j.task_id, j.worker_id) j.task_id, j.worker_id, j.label
 		FROM @extschema@.judgments j
-		WHERE $1 IS NULL
-		   OR j.task_id IN (SELECT t.task_id FROM @extschema@.tasks t
-							WHERE t.project_id OPERATOR(pg_catalog.=) $1)
-		ORDER BY j.task_id, j.worker_id, j.created_at DESC, j.judgment_id DESC
-	$$;
+		WHERE latest_judgments.project_id IS NULL
+		   OR EXISTS (SELECT 1 FROM @extschema@.tasks t
+					  WHERE t.task_id OPERATOR(pg_catalog.=) j.task_id
+						AND t.project_id OPERATOR(pg_catalog.=) latest_judgments.project_id)
+		ORDER BY j.task_id, j.worker_id, j.created_at DESC, j.judgment_id DESC;
+	END;
 COMMENT ON FUNCTION @extschema@.latest_judgments(bigint) IS
 	'one answer per (task, worker): the latest judgment (largest created_at, then judgment_id); optionally of one project';
 

@@ -56,11 +56,9 @@ CREATE FUNCTION @extschema@.accuracy_bound(q double precision, correct bigint, a
 		prior_correct double precision, prior_wrong double precision)
 	RETURNS double precision
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	AS $$
-		SELECT @extschema@.beta_quantile(q,
-			prior_correct OPERATOR(pg_catalog.+) correct::double precision,
-			prior_wrong OPERATOR(pg_catalog.+) (answered OPERATOR(pg_catalog.-) correct)::double precision)
-	$$;
+	RETURN @extschema@.beta_quantile(q,
+		prior_correct OPERATOR(pg_catalog.+) correct::double precision,
+		prior_wrong OPERATOR(pg_catalog.+) (answered OPERATOR(pg_catalog.-) correct)::double precision);
 COMMENT ON FUNCTION @extschema@.accuracy_bound(double precision, bigint, bigint, double precision, double precision) IS
 	'q-quantile of the Beta posterior of an accuracy after correct of answered, from a Beta(prior_correct, prior_wrong) prior';
 

@@ -37,9 +37,7 @@
 -- not STRICT: a NULL status is not banned
 CREATE FUNCTION @extschema@.live_worker_banned(ws_status text, w_status text) RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$
-		SELECT ws_status OPERATOR(pg_catalog.=) 'banned' OR w_status OPERATOR(pg_catalog.=) 'banned'
-	$$;
+	RETURN ws_status OPERATOR(pg_catalog.=) 'banned' OR w_status OPERATOR(pg_catalog.=) 'banned';
 COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
 	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
 
@@ -52,14 +50,12 @@ CREATE FUNCTION @extschema@.live_needed(status text, golden boolean, kind text, 
 		min_overlap integer, max_overlap integer)
 	RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$
-		SELECT CASE WHEN status OPERATOR(pg_catalog.=) 'open' AND NOT golden
-						 AND kind OPERATOR(pg_catalog.=) 'classification'
-					THEN GREATEST(LEAST(max_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0),
-										GREATEST(min_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0), 1)),
-								  0)
-					ELSE 0 END
-	$$;
+	RETURN CASE WHEN status OPERATOR(pg_catalog.=) 'open' AND NOT golden
+					 AND kind OPERATOR(pg_catalog.=) 'classification'
+				THEN GREATEST(LEAST(max_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0),
+									GREATEST(min_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0), 1)),
+							  0)
+				ELSE 0 END;
 COMMENT ON FUNCTION @extschema@.live_needed(text, boolean, text, integer, integer, integer) IS
 	'internal: judgments an open regular task may still need (task_state.needed)';
 
@@ -445,11 +441,9 @@ CREATE FUNCTION @extschema@.live_agrees(ws_status text, w_status text, label tex
 		posterior @extschema@.label_dist, skill double precision)
 	RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$
-		SELECT CASE WHEN @extschema@.live_worker_banned(ws_status, w_status)
-					THEN label OPERATOR(pg_catalog.=) task_label
-					ELSE @extschema@.one_coin_loo_agrees(posterior, label, skill) END
-	$$;
+	RETURN CASE WHEN @extschema@.live_worker_banned(ws_status, w_status)
+				THEN label OPERATOR(pg_catalog.=) task_label
+				ELSE @extschema@.one_coin_loo_agrees(posterior, label, skill) END;
 COMMENT ON FUNCTION @extschema@.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) IS
 	'internal: does a judgment agree with its task''s posterior without it';
 
@@ -458,9 +452,7 @@ COMMENT ON FUNCTION @extschema@.live_agrees(text, text, text, text, @extschema@.
 CREATE FUNCTION @extschema@.live_agreement_min_counted(ws_status text, w_status text)
 	RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$
-		SELECT CASE WHEN @extschema@.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END
-	$$;
+	RETURN CASE WHEN @extschema@.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END;
 COMMENT ON FUNCTION @extschema@.live_agreement_min_counted(text, text) IS
 	'internal: counted judgments a task needs before a worker''s judgment on it is compared';
 

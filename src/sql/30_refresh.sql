@@ -17,10 +17,10 @@
 CREATE FUNCTION @extschema@.refresh_methods()
 	RETURNS SETOF text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS $$
-		SELECT m FROM pg_catalog.unnest(ARRAY['dawid_skene', 'one_coin', 'glad', 'wawa',
-											  'majority_vote', 'weighted_vote']) AS u(m)
-	$$;
+	BEGIN ATOMIC
+		SELECT u.m FROM pg_catalog.unnest(ARRAY['dawid_skene', 'one_coin', 'glad', 'wawa',
+												'majority_vote', 'weighted_vote']) AS u(m);
+	END;
 COMMENT ON FUNCTION @extschema@.refresh_methods() IS
 	'the batch models refresh(project, method) can fit';
 

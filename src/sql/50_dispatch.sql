@@ -72,11 +72,9 @@ COMMENT ON INDEX @extschema@.judgments_assignment_idx IS
 -- (and SET ROLE cannot run inside a SECURITY DEFINER function).
 CREATE FUNCTION @extschema@.dispatch_caller() RETURNS name
 	LANGUAGE sql STABLE PARALLEL SAFE
-	AS $$
-		SELECT CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none'
-					THEN SESSION_USER
-					ELSE pg_catalog.current_setting('role')::pg_catalog.name END
-	$$;
+	RETURN CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none'
+				THEN SESSION_USER
+				ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
 COMMENT ON FUNCTION @extschema@.dispatch_caller() IS
 	'internal: the calling role of next_tasks() and submit(): the role set by SET ROLE, else the session user';
 
@@ -120,12 +118,10 @@ COMMENT ON FUNCTION @extschema@.dispatch_worker(bigint) IS
 -- the session's setseed() does not touch.  One expression: inlined.
 CREATE FUNCTION @extschema@.dispatch_random() RETURNS double precision
 	LANGUAGE sql VOLATILE PARALLEL SAFE
-	AS $$
-		SELECT (('x' OPERATOR(pg_catalog.||)
-				 pg_catalog.substr(pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
-								   1, 12))::pg_catalog.bit(48)::pg_catalog.int8)::pg_catalog.float8
-			   OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8
-	$$;
+	RETURN (('x' OPERATOR(pg_catalog.||)
+			 pg_catalog.substr(pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
+							   1, 12))::pg_catalog.bit(48)::pg_catalog.int8)::pg_catalog.float8
+		   OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8;
 COMMENT ON FUNCTION @extschema@.dispatch_random() IS
 	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
 
