@@ -156,7 +156,9 @@ $$;
 COMMENT ON FUNCTION @extschema@.live_worker_stats(bigint[], bigint[]) IS
 	'internal: recompute worker_state statistics and skill; returns the workers whose skill changed';
 
--- Send one NOTIFY per quality-control event.
+-- Send one NOTIFY per quality-control event.  Any role that can connect may
+-- LISTEN on any channel, so the payload is the event_id alone: a listener
+-- reads the event back from qc_events through its own privileges.
 -- not STRICT: a NULL array means no events
 CREATE FUNCTION @extschema@.live_notify_events(p_events bigint[])
 	RETURNS void
@@ -167,10 +169,7 @@ BEGIN
 	PERFORM pg_notify(
 		CASE WHEN e.action = 'ban' OR e.action = 'unban'
 			 THEN 'labeling_worker_ban' ELSE 'labeling_worker_flag' END,
-		jsonb_build_object('event_id', e.event_id, 'project_id', e.project_id,
-						   'worker_id', e.worker_id, 'action', e.action,
-						   'rule_id', e.rule_id, 'metric', e.metric,
-						   'value', e.value, 'threshold', e.threshold)::text)
+		e.event_id::text)
 	FROM @extschema@.qc_events e
 	JOIN unnest(p_events) AS u(event_id) ON u.event_id = e.event_id
 	ORDER BY e.event_id;
@@ -307,6 +306,8 @@ CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
 DECLARE
 	r record;
 	v_changed bigint[];
+	v_events bigint[];
+	v_statuses text[];
 	v_repeat bigint;
 BEGIN
 	PERFORM 1
@@ -421,15 +422,26 @@ BEGIN
 				  HINT = 'Set projects.allow_repeat_judgments to accept more.';
 	END IF;
 
-	-- one NOTIFY per task that completed or reopened
-	PERFORM pg_notify(
-		CASE WHEN ts.status = 'complete' THEN 'labeling_task_complete' ELSE 'labeling_task_reopen' END,
-		jsonb_build_object('project_id', ts.project_id, 'task_id', ts.task_id, 'status', ts.status,
-						   'label', CASE WHEN octet_length(ts.label) <= 256 THEN ts.label END,
-						   'confidence', ts.confidence, 'judgments', ts.n_counted)::text)
-	FROM @extschema@.task_state ts
-	JOIN unnest(v_changed) AS u(task_id) ON u.task_id = ts.task_id
-	ORDER BY ts.task_id;
+	-- one event and one NOTIFY (carrying only the event_id: any role may
+	-- LISTEN) per task that completed or reopened
+	IF v_changed IS NOT NULL THEN
+		WITH ev AS (
+			INSERT INTO @extschema@.task_events (project_id, task_id, status, label, confidence, judgments)
+			SELECT ts.project_id, ts.task_id, ts.status, ts.label, ts.confidence, ts.n_counted
+			FROM @extschema@.task_state ts
+			JOIN unnest(v_changed) AS u(task_id) ON u.task_id = ts.task_id
+			ORDER BY ts.task_id
+			RETURNING event_id, status
+		)
+		SELECT array_agg(ev.event_id ORDER BY ev.event_id), array_agg(ev.status ORDER BY ev.event_id)
+		INTO v_events, v_statuses
+		FROM ev;
+		-- in event (= task_id) order: unnest keeps the arrays' order
+		PERFORM pg_notify(CASE WHEN u.status = 'complete' THEN 'labeling_task_complete'
+							   ELSE 'labeling_task_reopen' END,
+						  u.event_id::text)
+		FROM unnest(v_events, v_statuses) AS u(event_id, status);
+	END IF;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[]) IS
