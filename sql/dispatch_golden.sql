@@ -49,6 +49,19 @@ FROM labeling.assignments a WHERE a.worker_id = 1;
 SELECT got(1, 1, 4) AS w1;
 SELECT count(DISTINCT a.task_id) AS distinct_golden, count(*) AS assignments
 FROM labeling.assignments a WHERE a.worker_id = 1;
+-- nor are expired or cancelled ones: worker 3 lets four golden tasks expire
+-- and has one cancelled, then asks again until the golden pool (10) is spent
+SELECT got(3, 1, 4) AS w3;
+UPDATE labeling.assignments SET expires_at = issued_at + interval '1 microsecond'
+WHERE worker_id = 3 AND state = 'issued';
+SELECT labeling.reclaim_expired(1) AS reclaimed;
+SELECT got(3, 1, 1) AS w3;
+UPDATE labeling.assignments SET state = 'cancelled', closed_at = now()
+WHERE worker_id = 3 AND state = 'issued';
+SELECT got(3, 1, 4) || got(3, 1, 4) AS w3;
+SELECT count(*) AS assignments, count(DISTINCT a.task_id) AS distinct_tasks,
+	   count(*) FILTER (WHERE ts.golden) AS golden
+FROM labeling.assignments a JOIN labeling.task_state ts USING (task_id) WHERE a.worker_id = 3;
 -- with no regular task available, no golden task alone either
 UPDATE labeling.tasks SET status = 'closed' WHERE project_id = 1 AND external_id LIKE 'r%';
 SELECT got(2, 1, 4) AS w2;

@@ -185,7 +185,7 @@ CREATE TABLE @extschema@.assignments (
 	CONSTRAINT assignments_price_check CHECK (price >= 0)
 );
 CREATE INDEX assignments_task_idx ON @extschema@.assignments (task_id);
-CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id);
+CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id, task_id);
 CREATE UNIQUE INDEX assignments_open_key ON @extschema@.assignments (task_id, worker_id)
 	WHERE state = 'issued';
 COMMENT ON TABLE @extschema@.assignments IS

@@ -349,16 +349,17 @@ BEGIN
 	END LOOP;
 	IF v_golden_slots > 0 THEN
 		v_seed := (@extschema@.dispatch_random() * 9007199254740992)::bigint;
-		-- golden tasks the worker has neither judged nor holds, in random
+		-- golden tasks the worker has never been handed (in any state:
+		-- issued, submitted, expired or cancelled) nor judged, in random
 		-- order (no lock: a golden task has no overlap to protect)
 		SELECT array_agg(g.task_id) INTO v_golden
 		FROM (SELECT ts.task_id
 			  FROM @extschema@.task_state ts
 			  WHERE ts.project_id = p.project_id AND ts.golden AND ts.status = 'open'
-				AND ts.task_id NOT IN (SELECT j.task_id FROM @extschema@.judgments j
-									   WHERE j.worker_id = w.worker_id)
-				AND ts.task_id NOT IN (SELECT a.task_id FROM @extschema@.assignments a
-									   WHERE a.worker_id = w.worker_id AND a.state = 'issued')
+				AND NOT EXISTS (SELECT 1 FROM @extschema@.judgments j
+								WHERE j.task_id = ts.task_id AND j.worker_id = w.worker_id)
+				AND NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
+								WHERE a.worker_id = w.worker_id AND a.task_id = ts.task_id)
 			  ORDER BY hashint8(ts.task_id # v_seed), ts.task_id
 			  LIMIT v_golden_slots) g;
 	END IF;
@@ -394,20 +395,33 @@ DECLARE
 	a @extschema@.assignments;
 	w @extschema@.workers;
 	p @extschema@.projects;
+	v_role name := @extschema@.dispatch_caller();
+	v_admin boolean;
 	v_task_status text;
 	v_since timestamptz;
 	v_measured interval;
 	v_judgment bigint;
+	v_state text;
+	v_constraint text;
 BEGIN
 	IF submit.assignment_id IS NULL THEN
 		RAISE EXCEPTION 'assignment_id must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
 	END IF;
-	-- who may submit it is checked before the row is locked
+	-- who may submit it is checked before the row is locked; a worker is
+	-- told the same whether the assignment does not exist or is another
+	-- worker's, so that no refusal says who holds what
+	v_admin := pg_has_role(v_role, 'labeling_admin', 'USAGE');
 	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id;
-	IF NOT FOUND THEN
+	IF v_admin AND NOT FOUND THEN
 		RAISE EXCEPTION 'assignment % does not exist', submit.assignment_id
 			USING ERRCODE = 'no_data_found';
+	ELSIF NOT v_admin AND (NOT FOUND OR NOT EXISTS (
+			SELECT 1 FROM @extschema@.workers x
+			WHERE x.worker_id = a.worker_id AND x.login_role = v_role)) THEN
+		RAISE EXCEPTION 'assignment % is not one of your assignments', submit.assignment_id
+			USING ERRCODE = 'no_data_found',
+				  HINT = 'Submit the assignments next_tasks() handed out to you.';
 	END IF;
 	w := @extschema@.dispatch_worker(a.worker_id);
 	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id
@@ -475,12 +489,34 @@ BEGIN
 	WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id;
 	v_measured := greatest(now() - v_since, '0'::interval);
 
-	INSERT INTO @extschema@.judgments AS j
-		(task_id, worker_id, label, time_spent, guidelines_version, assignment_id, score)
-	VALUES (a.task_id, w.worker_id, submit.label,
-			least(coalesce(submit.time_spent, v_measured), v_measured),
-			a.guidelines_version, a.assignment_id, submit.score)
-	RETURNING j.judgment_id INTO v_judgment;
+	-- The triggers check the rules again under their locks, and their errors
+	-- name tasks and workers (a task an admin closed meanwhile, a judgment
+	-- given outside this assignment): a worker gets the refusal with its
+	-- SQLSTATE and constraint, worded by its own assignment (an admin gets
+	-- the triggers' own words).
+	BEGIN
+		INSERT INTO @extschema@.judgments AS j
+			(task_id, worker_id, label, time_spent, guidelines_version, assignment_id, score)
+		VALUES (a.task_id, w.worker_id, submit.label,
+				least(coalesce(submit.time_spent, v_measured), v_measured),
+				a.guidelines_version, a.assignment_id, submit.score)
+		RETURNING j.judgment_id INTO v_judgment;
+	EXCEPTION WHEN integrity_constraint_violation THEN
+		IF v_admin THEN
+			RAISE;
+		END IF;
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_constraint = CONSTRAINT_NAME;
+		RAISE EXCEPTION 'assignment % cannot be submitted: %', a.assignment_id,
+				CASE v_constraint
+					WHEN 'judgments_task_open' THEN 'its task was closed'
+					WHEN 'judgments_one_per_worker' THEN 'you already answered its task'
+					WHEN 'judgments_assignment_open' THEN 'it was submitted or closed meanwhile'
+					WHEN 'judgments_label_allowed' THEN 'the label is not among the labels of the project'
+					ELSE 'a rule of the project refused it' END
+			USING ERRCODE = v_state, CONSTRAINT = coalesce(v_constraint, ''),
+				  SCHEMA = '@extschema@', TABLE = 'judgments',
+				  HINT = 'Ask next_tasks() for new work.';
+	END;
 	RETURN v_judgment;
 END
 $$;

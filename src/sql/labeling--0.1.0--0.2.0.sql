@@ -42,6 +42,14 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.task_events', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.task_events_event_id_seq', '');
 
 -- ===========================================================================
+-- Changed tables and indexes
+-- ===========================================================================
+
+-- next_tasks() looks up every assignment a worker ever had of a golden task
+DROP INDEX @extschema@.assignments_worker_idx;
+CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id, task_id);
+
+-- ===========================================================================
 -- New functions
 -- ===========================================================================
 
@@ -439,6 +447,283 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[]) IS
 	'internal: lock and recompute task_state rows, check rules needing the lock, NOTIFY completions';
+
+-- Golden tasks are never handed to a worker twice (expired and cancelled
+-- assignments included); refusals to a worker name only its own objects.
+-- not STRICT: NULL arguments are reported
+CREATE OR REPLACE FUNCTION @extschema@.next_tasks(worker_id bigint, project_id bigint, n integer DEFAULT 1)
+	RETURNS TABLE (assignment_id bigint, payload jsonb, labels text[], guidelines_version integer,
+				   price numeric, expires_at timestamptz)
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	w @extschema@.workers;
+	p @extschema@.projects;
+	v_room integer;
+	v_regular bigint[];
+	v_take bigint[] := '{}';
+	v_golden_slots integer := 0;
+	v_pending integer;
+	v_slots integer := 0;
+	v_golden bigint[] := '{}';
+	v_task bigint;
+	v_seed bigint;
+BEGIN
+	w := @extschema@.dispatch_worker(next_tasks.worker_id);
+	IF next_tasks.project_id IS NULL OR next_tasks.n IS NULL THEN
+		RAISE EXCEPTION 'project_id and n must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF next_tasks.n < 1 OR next_tasks.n > 100 THEN
+		RAISE EXCEPTION 'n must be between 1 and 100, not %', next_tasks.n
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF current_setting('transaction_isolation') <> 'read committed' THEN
+		RAISE EXCEPTION 'next_tasks runs in READ COMMITTED transactions only'
+			USING ERRCODE = 'invalid_transaction_state',
+				  DETAIL = format('The transaction is %s.', upper(current_setting('transaction_isolation'))),
+				  HINT = 'What the worker judged and holds is read after the worker''s lock, in a new snapshot: call it in its own READ COMMITTED transaction.';
+	END IF;
+	SELECT x.* INTO p FROM @extschema@.projects x WHERE x.project_id = next_tasks.project_id;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % does not exist', next_tasks.project_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF p.kind <> 'classification' THEN
+		RAISE EXCEPTION 'project % is a side-by-side project', quote_literal(p.name)
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'next_tasks() hands out tasks of classification projects.';
+	END IF;
+
+	-- 1. one dispatch at a time per worker (a ban committed meanwhile is
+	-- seen after the lock); expired assignments go back
+	SELECT x.* INTO w FROM @extschema@.workers x WHERE x.worker_id = w.worker_id FOR NO KEY UPDATE;
+	IF w.status = 'banned' OR EXISTS (
+			SELECT 1 FROM @extschema@.worker_state ws
+			WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id
+			  AND ws.status = 'banned') THEN
+		RAISE EXCEPTION 'worker % is banned in project %', w.worker_id, quote_literal(p.name)
+			USING ERRCODE = 'object_not_in_prerequisite_state';
+	END IF;
+	PERFORM @extschema@.reclaim_expired(p.project_id, 1000);
+	SELECT next_tasks.n - greatest(count(*) + next_tasks.n - p.max_open_per_worker, 0) INTO v_room
+	FROM @extschema@.assignments a
+	JOIN @extschema@.tasks t ON t.task_id = a.task_id
+	WHERE a.worker_id = w.worker_id AND a.state = 'issued' AND t.project_id = p.project_id;
+	IF v_room <= 0 THEN
+		RETURN;
+	END IF;
+
+	-- 2. lock regular tasks with room in dispatch order, skipping locked
+	-- ones and those the worker judged or holds
+	SELECT array_agg(c.task_id ORDER BY c.priority DESC, c.confidence NULLS FIRST, c.task_id)
+	INTO v_regular
+	FROM (SELECT ts.task_id, ts.priority, ts.confidence
+		  FROM @extschema@.task_state ts
+		  WHERE ts.project_id = p.project_id AND ts.status = 'open' AND NOT ts.golden
+			AND ts.assigned < ts.needed
+			AND NOT EXISTS (SELECT 1 FROM @extschema@.judgments j
+							WHERE j.task_id = ts.task_id AND j.worker_id = w.worker_id)
+			AND NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
+							WHERE a.task_id = ts.task_id AND a.worker_id = w.worker_id
+							  AND a.state = 'issued')
+		  ORDER BY ts.priority DESC, ts.confidence NULLS FIRST, ts.task_id
+		  LIMIT v_room
+		  FOR UPDATE OF ts SKIP LOCKED) c;
+
+	-- 3. golden slots: a run of golden slots (each with probability
+	-- golden_rate) in front of every regular task taken; a run cut short by
+	-- the end of the batch is kept, since the regular task after it exists
+	FOREACH v_task IN ARRAY coalesce(v_regular, '{}') LOOP
+		v_pending := 0;
+		IF p.golden_rate > 0 THEN
+			WHILE v_slots < v_room AND @extschema@.dispatch_random() < p.golden_rate LOOP
+				v_pending := v_pending + 1;
+				v_slots := v_slots + 1;
+			END LOOP;
+		END IF;
+		v_golden_slots := v_golden_slots + v_pending;
+		EXIT WHEN v_slots >= v_room;
+		v_take := v_take || v_task;
+		v_slots := v_slots + 1;
+		EXIT WHEN v_slots >= v_room;
+	END LOOP;
+	IF v_golden_slots > 0 THEN
+		v_seed := (@extschema@.dispatch_random() * 9007199254740992)::bigint;
+		-- golden tasks the worker has never been handed (in any state:
+		-- issued, submitted, expired or cancelled) nor judged, in random
+		-- order (no lock: a golden task has no overlap to protect)
+		SELECT array_agg(g.task_id) INTO v_golden
+		FROM (SELECT ts.task_id
+			  FROM @extschema@.task_state ts
+			  WHERE ts.project_id = p.project_id AND ts.golden AND ts.status = 'open'
+				AND NOT EXISTS (SELECT 1 FROM @extschema@.judgments j
+								WHERE j.task_id = ts.task_id AND j.worker_id = w.worker_id)
+				AND NOT EXISTS (SELECT 1 FROM @extschema@.assignments a
+								WHERE a.worker_id = w.worker_id AND a.task_id = ts.task_id)
+			  ORDER BY hashint8(ts.task_id # v_seed), ts.task_id
+			  LIMIT v_golden_slots) g;
+	END IF;
+
+	-- 4. the assignments, in random order
+	RETURN QUERY
+	WITH ins AS (
+		INSERT INTO @extschema@.assignments AS a
+			(task_id, worker_id, issued_at, expires_at, guidelines_version, price)
+		SELECT c.task_id, w.worker_id, now(), now() + p.assignment_ttl,
+			   p.guidelines_version, p.price_per_judgment
+		FROM unnest(v_take || coalesce(v_golden, '{}')) AS c(task_id)
+		ORDER BY @extschema@.dispatch_random()
+		RETURNING a.assignment_id, a.task_id, a.guidelines_version, a.price, a.expires_at
+	)
+	SELECT i.assignment_id, t.payload, p.labels, i.guidelines_version, i.price, i.expires_at
+	FROM ins i
+	JOIN @extschema@.tasks t ON t.task_id = i.task_id
+	ORDER BY i.assignment_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.next_tasks(bigint, bigint, integer) IS
+	'hand up to n tasks of a project to a worker as assignments: most uncertain first, golden tasks mixed in at the project''s rate';
+
+-- not STRICT: NULL arguments are reported; time_spent and score may be NULL
+CREATE OR REPLACE FUNCTION @extschema@.submit(assignment_id bigint, label text,
+		time_spent interval DEFAULT NULL, score double precision DEFAULT NULL)
+	RETURNS bigint
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	a @extschema@.assignments;
+	w @extschema@.workers;
+	p @extschema@.projects;
+	v_role name := @extschema@.dispatch_caller();
+	v_admin boolean;
+	v_task_status text;
+	v_since timestamptz;
+	v_measured interval;
+	v_judgment bigint;
+	v_state text;
+	v_constraint text;
+BEGIN
+	IF submit.assignment_id IS NULL THEN
+		RAISE EXCEPTION 'assignment_id must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	-- who may submit it is checked before the row is locked; a worker is
+	-- told the same whether the assignment does not exist or is another
+	-- worker's, so that no refusal says who holds what
+	v_admin := pg_has_role(v_role, 'labeling_admin', 'USAGE');
+	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id;
+	IF v_admin AND NOT FOUND THEN
+		RAISE EXCEPTION 'assignment % does not exist', submit.assignment_id
+			USING ERRCODE = 'no_data_found';
+	ELSIF NOT v_admin AND (NOT FOUND OR NOT EXISTS (
+			SELECT 1 FROM @extschema@.workers x
+			WHERE x.worker_id = a.worker_id AND x.login_role = v_role)) THEN
+		RAISE EXCEPTION 'assignment % is not one of your assignments', submit.assignment_id
+			USING ERRCODE = 'no_data_found',
+				  HINT = 'Submit the assignments next_tasks() handed out to you.';
+	END IF;
+	w := @extschema@.dispatch_worker(a.worker_id);
+	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id
+	FOR UPDATE;
+	IF a.worker_id <> w.worker_id THEN
+		RAISE EXCEPTION 'assignment % moved to another worker', a.assignment_id
+			USING ERRCODE = 'insufficient_privilege';
+	END IF;
+	IF a.state <> 'issued' THEN
+		RAISE EXCEPTION 'assignment % is %', a.assignment_id, a.state
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
+				  HINT = 'Only an issued assignment can be submitted, once.';
+	END IF;
+	IF a.expires_at <= now() THEN
+		RAISE EXCEPTION 'assignment % expired', a.assignment_id
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
+				  DETAIL = format('It expired at %s.', a.expires_at),
+				  HINT = 'Ask next_tasks() for new work.';
+	END IF;
+	IF submit.label IS NULL THEN
+		RAISE EXCEPTION 'label must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+
+	-- the rules the triggers check, reported without naming the task
+	SELECT t.status INTO v_task_status FROM @extschema@.tasks t WHERE t.task_id = a.task_id;
+	SELECT pr.* INTO p
+	FROM @extschema@.tasks t JOIN @extschema@.projects pr ON pr.project_id = t.project_id
+	WHERE t.task_id = a.task_id;
+	IF p.kind <> 'classification' THEN
+		RAISE EXCEPTION 'project % is a side-by-side project', quote_literal(p.name)
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'submit() records judgments of classification projects.';
+	END IF;
+	IF v_task_status = 'closed' AND NOT p.allow_judgments_on_closed THEN
+		RAISE EXCEPTION 'the task of assignment % was closed', a.assignment_id
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_task_open',
+				  SCHEMA = '@extschema@', TABLE = 'judgments';
+	END IF;
+	IF array_position(p.labels, submit.label) IS NULL THEN
+		RAISE EXCEPTION 'label % is not among the labels of project %',
+				quote_literal(submit.label), quote_literal(p.name)
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_label_allowed',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'label',
+				  DETAIL = format('The allowed labels are %s.', array_to_string(p.labels, ', '));
+	END IF;
+	IF submit.score IS NOT NULL AND w.kind <> 'model' THEN
+		RAISE EXCEPTION 'worker % is a % worker and cannot give a score', w.worker_id, w.kind
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_score_model_only',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'score';
+	END IF;
+	IF submit.time_spent < '0'::interval THEN
+		RAISE EXCEPTION 'time_spent must not be negative'
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_time_spent_check',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'time_spent';
+	END IF;
+
+	-- time spent: measured since the assignment was issued or the worker's
+	-- previous judgment in the project, whichever is later; a reported time
+	-- may be shorter, never longer
+	SELECT greatest(a.issued_at, max(ws.last_judgment_at)) INTO v_since
+	FROM @extschema@.worker_state ws
+	WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id;
+	v_measured := greatest(now() - v_since, '0'::interval);
+
+	-- The triggers check the rules again under their locks, and their errors
+	-- name tasks and workers (a task an admin closed meanwhile, a judgment
+	-- given outside this assignment): a worker gets the refusal with its
+	-- SQLSTATE and constraint, worded by its own assignment (an admin gets
+	-- the triggers' own words).
+	BEGIN
+		INSERT INTO @extschema@.judgments AS j
+			(task_id, worker_id, label, time_spent, guidelines_version, assignment_id, score)
+		VALUES (a.task_id, w.worker_id, submit.label,
+				least(coalesce(submit.time_spent, v_measured), v_measured),
+				a.guidelines_version, a.assignment_id, submit.score)
+		RETURNING j.judgment_id INTO v_judgment;
+	EXCEPTION WHEN integrity_constraint_violation THEN
+		IF v_admin THEN
+			RAISE;
+		END IF;
+		GET STACKED DIAGNOSTICS v_state = RETURNED_SQLSTATE, v_constraint = CONSTRAINT_NAME;
+		RAISE EXCEPTION 'assignment % cannot be submitted: %', a.assignment_id,
+				CASE v_constraint
+					WHEN 'judgments_task_open' THEN 'its task was closed'
+					WHEN 'judgments_one_per_worker' THEN 'you already answered its task'
+					WHEN 'judgments_assignment_open' THEN 'it was submitted or closed meanwhile'
+					WHEN 'judgments_label_allowed' THEN 'the label is not among the labels of the project'
+					ELSE 'a rule of the project refused it' END
+			USING ERRCODE = v_state, CONSTRAINT = coalesce(v_constraint, ''),
+				  SCHEMA = '@extschema@', TABLE = 'judgments',
+				  HINT = 'Ask next_tasks() for new work.';
+	END;
+	RETURN v_judgment;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.submit(bigint, text, interval, double precision) IS
+	'record the judgment of an issued assignment (the caller''s own); returns the judgment id';
 
 -- ===========================================================================
 -- Triggers and privileges: the restore guard on every table kept by pg_dump,

@@ -71,7 +71,13 @@ is($out, 't', 'ann submits her own assignment');
 is($out, '', 'ann sees none of ben\'s assignments through row-level security');
 my $ben_assignment = $node->safe_psql('one', q{SELECT max(assignment_id) FROM labeling.assignments WHERE worker_id = 2});
 ($ret, $out, $err) = as_login('one', 'ann', "SELECT labeling.submit($ben_assignment, 'no')");
-like($err, qr/role ann cannot act for worker 2/, 'ann cannot submit ben\'s assignment');
+like($err, qr/assignment $ben_assignment is not one of your assignments/, 'ann cannot submit ben\'s assignment');
+unlike($err, qr/worker|ben/, 'and is not told who holds it');
+($ret, $out, $err) = as_login('one', 'ann', "SELECT labeling.submit(987654, 'no')");
+like($err, qr/assignment 987654 is not one of your assignments/,
+	'an assignment that does not exist gets the same refusal');
+
+
 ($ret, $out, $err) = as_login('one', 'ann', q{SELECT count(*) FROM labeling.judgments});
 like($err, qr/permission denied for table judgments/, 'ann cannot read judgments');
 ($ret, $out, $err) = as_login('one', 'ann', q{SELECT count(*) FROM labeling.task_state});
@@ -92,6 +98,22 @@ is($out, '1', 'app acts for ann after SET ROLE ann');
 like($err, qr/role ann cannot act for worker 2/, 'app as ann cannot act for ben');
 ($ret, $out, $err) = as_login('one', 'app', q{SET ROLE ben});
 like($err, qr/permission denied to set role "ben"/, 'app cannot become a worker it is not a member of');
+
+# (in the second database) the triggers' refusals reach a worker worded by the assignment,
+# without task or worker ids:
+# an admin gives a judgment for ann on the task she holds
+($ret, $out, $err) = as_login('two', 'ann', q{SELECT count(*) FROM labeling.next_tasks(1, 1, 1)});
+my ($closed_a, $closed_t) = split /\|/, $node->safe_psql('two', q{
+	SELECT assignment_id, task_id FROM labeling.assignments WHERE worker_id = 1 AND state = 'issued'
+	ORDER BY assignment_id DESC LIMIT 1});
+$node->safe_psql('two', qq{
+	INSERT INTO labeling.judgments (task_id, worker_id, label) VALUES ($closed_t, 1, 'yes')});
+($ret, $out, $err) = as_login('two', 'ann', "SELECT labeling.submit($closed_a, 'no')");
+like($err, qr/assignment $closed_a cannot be submitted: you already answered its task/,
+	'a repeated answer is refused by the assignment');
+unlike($err, qr/task $closed_t|worker 1/, 'the refusal names no task and no worker');
+($ret, $out, $err) = $node->psql('two', "SELECT labeling.submit($closed_a, 'no')");
+like($err, qr/worker 1 judged task $closed_t more than once/, 'an admin gets the trigger\'s own words');
 
 # an admin login acts for anyone; workers cannot change the mapping
 ($ret, $out, $err) = as_login('one', 'boss', q{SELECT count(*) FROM labeling.next_tasks(2, 1, 1)});
@@ -114,13 +136,10 @@ is($out, '1', 'CREATE EXTENSION after DROP EXTENSION works with the existing rol
 my $dump = "$PostgreSQL::Test::Utils::tmp_check/two.dump";
 $node->command_ok([ 'pg_dump', '-Fc', '-d', $node->connstr('two'), '-f', $dump ], 'pg_dump');
 $node->safe_psql('postgres', 'CREATE DATABASE three');
-{
-	local $ENV{PGOPTIONS} = '-c session_replication_role=replica';
-	$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('three'), $dump ],
-		'pg_restore');
-}
+$node->command_ok([ 'pg_restore', '--exit-on-error', '-d', $node->connstr('three'), $dump ], 'pg_restore');
 ($ret, $out, $err) = as_login('three', 'ann', q{SELECT count(*) FROM labeling.my_assignments});
-is($out, '1', 'the restored database shows ann her assignment');
+is($out, $node->safe_psql('two', q{SELECT count(*) FROM labeling.assignments WHERE worker_id = 1}),
+	'the restored database shows ann her assignments');
 ($ret, $out, $err) = as_login('three', 'ann', q{SELECT count(*) FROM labeling.next_tasks(1, 1, 1)});
 is($out, '1', 'and hands her more work');
 ($ret, $out, $err) = as_login('three', 'ann', q{SELECT count(*) FROM labeling.judgments});
@@ -141,6 +160,7 @@ $node->safe_psql('postgres', 'DROP ROLE app, ann, ben, boss');
 $node->safe_psql('postgres', 'DROP ROLE labeling_admin, labeling_analyst, labeling_worker');
 is($node->safe_psql('postgres', q{SELECT count(*) FROM pg_roles WHERE rolname LIKE 'labeling\_%'}),
 	'0', 'the group roles can be dropped once no database uses the extension');
+
 
 $node->stop;
 done_testing();
