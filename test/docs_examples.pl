@@ -2,7 +2,7 @@
 # test/docs_examples.pl - run the SQL examples of the documentation and
 # compare the output they show.
 #
-# Usage: test/docs_examples.pl [file.md ...]   (default: README.md docs/*.md)
+# Usage: test/docs_examples.pl [file.md ...]   (default: README.md, docs/*.md, DEVELOPER.md)
 #
 # Every file runs in a database of its own, created empty for it and dropped
 # after it, through one psql session (psql -X -q, client encoding UTF8,
@@ -43,7 +43,7 @@ my $print = $ENV{DOCS_EXAMPLES_PRINT} ? 1 : 0;
 my $work = tempdir('docs_examples.XXXXXX', TMPDIR => 1, CLEANUP => 1);
 $ENV{PGCLIENTENCODING} = 'UTF8';
 
-my @files = @ARGV ? @ARGV : ('README.md', sort glob('docs/*.md'));
+my @files = @ARGV ? @ARGV : ('README.md', sort(glob('docs/*.md')), 'DEVELOPER.md');
 my ($checked, $run, $skipped, @failures) = (0, 0, 0);
 
 # The blocks of a markdown file: { lang, info, line, text, skip }, in order.

@@ -3,7 +3,8 @@
 #   * every SQL example of README.md and docs/*.md runs, file by file, each in
 #     a fresh database, and prints the output the documentation shows
 #     (test/docs_examples.pl; the convention is in DEVELOPER.md);
-#   * every link to a file of the clone or to a heading leads somewhere;
+#   * every link (of those files and of DEVELOPER.md) to a file of the clone
+#     or to a heading leads somewhere;
 #   * every function, aggregate, type, table, view and setting of the
 #     extension is named in docs/labeling-reference.md.
 # Runs against the cluster of test/run_all.sh (PGHOST, PGPORT, PGUSER).
