@@ -1,11 +1,13 @@
 # Makefile for the labeling extension (PGXS)
 #
 #   make && make install            build and install into the PostgreSQL of $(PG_CONFIG)
+#                                   (the manuals of docs/ too)
 #   make installcheck               pg_regress against a running server (PGHOST/PGPORT/PGUSER)
 #   make prove_installcheck         TAP tests under test/t (they start their own servers)
 #   make bench / make accuracy      benchmark and accuracy harnesses (test/bench/)
 #
-# The whole suite on a fresh machine: ./test/run_all.sh (see README.md).
+# The whole suite on a fresh machine: ./test/run_all.sh (see README.md and
+# DEVELOPER.md).
 
 EXTENSION = labeling
 EXTVERSION := $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
@@ -21,6 +23,10 @@ PGFILEDESC = "labeling - crowdsourced data labeling inside PostgreSQL"
 SQL_SOURCES = $(sort $(wildcard src/sql/[0-9][0-9]_*.sql))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(filter-out src/sql/$(EXTENSION)--$(EXTVERSION).sql,$(wildcard src/sql/$(EXTENSION)--*.sql))
+
+# The manuals, installed into $(pg_config --docdir)/extension/, a directory
+# every extension shares: hence the labeling- prefix of their names.
+DOCS = $(sort $(wildcard docs/labeling-*.md))
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 REGRESS_OPTS = --inputdir=. --load-extension=$(EXTENSION)
