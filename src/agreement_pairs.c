@@ -3,8 +3,8 @@
  * agreement_pairs.c
  *	  A sparse contingency table of two label columns, and the aggregate
  *	  support functions (combine, serialize, deserialize) of the aggregates
- *	  whose state it is: cohen_kappa (kappa_cohen.c) and worker_class_skill
- *	  (worker_skill_class.c).
+ *	  whose state it is: cohen_kappa (agreement_kappa_cohen.c) and worker_class_skill
+ *	  (agreement_skill_class.c).
  *
  *	  Both columns share one label KeyMap; each (first, second) pair that
  *	  occurs gets a dense id from a second KeyMap keyed by the two label ids
@@ -28,7 +28,7 @@
 
 #include "agreement_pairs.h"
 #include "labeling.h"
-#include "worker_skill.h"
+#include "agreement_skill.h"
 
 /* Serialized format version (first byte). */
 #define PAIR_TALLY_FORMAT	1

@@ -20,7 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 #include "labeling.h"
 
 /* Keys of a map in ascending key order; *rank maps old id -> position. */

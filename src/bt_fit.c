@@ -41,7 +41,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 void
 bt_fit_options_default(BtFitOptions *o, bool noisy)

@@ -29,7 +29,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* Everything needed to evaluate the objective in unconstrained coordinates. */
 typedef struct BtCheck

@@ -6,7 +6,7 @@
  *	  comparison table (to refit it), and checking a model that comes from
  *	  outside (text or binary input) before it is built.
  *
- *	  The layout is described in bradley_terry.h.  Items and workers are in
+ *	  The layout is described in bt.h.  Items and workers are in
  *	  key order and cells sorted, so equal inputs give byte-equal models.
  *
  * IDENTIFICATION
@@ -21,7 +21,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* Largest model we build (a varlena is limited to 1 GB). */
 #define BT_MODEL_MAX_SIZE	((Size) MaxAllocSize)

@@ -41,7 +41,7 @@
 #include "utils/json.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* A model read from text or binary input, before it is checked and built. */
 typedef struct BtModelInput

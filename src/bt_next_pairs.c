@@ -40,7 +40,7 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* Candidates per item: its next items in score order */
 #define BT_NEXT_NEIGHBOURS	5

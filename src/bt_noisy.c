@@ -45,7 +45,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 #include "squarem.h"
 
 /* Newton steps per M-step */

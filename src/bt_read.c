@@ -24,7 +24,7 @@
 #include "utils/jsonb.h"
 #include "utils/tuplestore.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* z for a two-sided 95% normal interval */
 #define BT_Z95	1.959963984540054

@@ -31,7 +31,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* Packed lower triangle: element (i, j), j <= i */
 #define PK(i, j)	((Size) (i) * ((i) + 1) / 2 + (j))

@@ -26,7 +26,7 @@
 #include "miscadmin.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 
 /* Serialized format version (first byte of bt_state_serialize). */
 #define BT_STATE_FORMAT		1

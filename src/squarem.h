@@ -2,7 +2,7 @@
  *
  * squarem.h
  *	  The SQUAREM extrapolation (Varadhan and Roland 2008, scheme S3) shared
- *	  by the accelerated EM fits: Dawid-Skene and one-coin (dawid_skene.c)
+ *	  by the accelerated EM fits: Dawid-Skene and one-coin (truth_dawid_skene.c)
  *	  and the noisy Bradley-Terry model (bt_noisy.c).
  *
  * IDENTIFICATION

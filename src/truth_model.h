@@ -15,12 +15,12 @@
  *	    truth_model_type.c		varlena layout, builder, checks, send/recv
  *	    truth_model_text.c		text input and output
  *	    truth_model_readers.c	set-returning and scalar readers
- *	    dawid_skene.c			Dawid-Skene and one-coin EM
+ *	    truth_dawid_skene.c			Dawid-Skene and one-coin EM
  *	    squarem.c				SQUAREM extrapolation (shared with bt_noisy.c)
- *	    glad.c					GLAD EM
- *	    glad_cg.c				scipy's conjugate gradient (GLAD under
+ *	    truth_glad.c					GLAD EM
+ *	    truth_glad_cg.c				scipy's conjugate gradient (GLAD under
  *	    						crowdkit_compat)
- *	    wawa.c					worker agreement with the majority
+ *	    truth_wawa.c					worker agreement with the majority
  *
  * IDENTIFICATION
  *	  src/truth_model.h
@@ -345,14 +345,14 @@ extern void truth_apply_gold(const TruthData *d, double *q);
 extern int32 truth_argmax(const double *p, int32 k);
 extern bool truth_fit_record(TruthFit *fit, int32 iteration, double objective, double tolerance);
 
-/* dawid_skene.c */
+/* truth_dawid_skene.c */
 extern TruthFit *dawid_skene_fit(const TruthData *d, const TruthSettings *s);
 extern TruthFit *one_coin_fit(const TruthData *d, const TruthSettings *s);
 
-/* glad.c */
+/* truth_glad.c */
 extern TruthFit *glad_fit(const TruthData *d, const TruthSettings *s);
 
-/* wawa.c */
+/* truth_wawa.c */
 extern TruthFit *wawa_fit(const TruthData *d, const TruthSettings *s);
 
 /* truth_model_text.c */

@@ -5,7 +5,7 @@
  *	  shares) and majority_vote(label [, weight]) -> text.
  *
  *	  The transition type is INTERNAL: a pointer to a LabelTally (label ->
- *	  summed weight, label_tally.c) allocated in the aggregate context, whose
+ *	  summed weight, vote_tally.c) allocated in the aggregate context, whose
  *	  label texts live in a dictionary shared by the call site.  Both aggregates
  *	  share the transition, combine, serialize and deserialize functions and
  *	  differ only in their final function.  NULL labels and NULL weights are
@@ -21,7 +21,7 @@
 
 #include "utils/builtins.h"
 
-#include "label_tally.h"
+#include "vote_tally.h"
 #include "labeling.h"
 
 /* Shared body of the two transition functions. */

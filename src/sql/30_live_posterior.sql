@@ -1,6 +1,6 @@
 -- ---------------------------------------------------------------------------
 -- The live posterior: one-coin posterior of a task, leave-one-out agreement,
--- and the credible bounds of a worker's golden accuracy (C, posterior.c; the
+-- and the credible bounds of a worker's golden accuracy (C, live_posterior.c; the
 -- Beta quantile is beta_quantile from beta_dist.c)
 -- ---------------------------------------------------------------------------
 

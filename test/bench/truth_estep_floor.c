@@ -1,12 +1,12 @@
 /*
- * test/bench/estep_floor.c - the memory floor of one Dawid-Skene E-step with the M-step's soft
- * counts taken in the same pass (the loop of estep_k in src/dawid_skene.c), outside PostgreSQL:
+ * test/bench/truth_estep_floor.c - the memory floor of one Dawid-Skene E-step with the M-step's soft
+ * counts taken in the same pass (the loop of estep_k in src/truth_dawid_skene.c), outside PostgreSQL:
  * 10M judgments of 2M tasks (5 each) by 50,000 workers of heavy-tailed activity, K = 5, rows of a
  * task sorted by (worker, label) pair, and the table rows of the next rows prefetched as the
  * extension does.  It prints the seconds of each iteration (the first one also pays the page
  * faults of its arrays).
  *
- *   cc -O2 -o /tmp/estep_floor test/bench/estep_floor.c -lm && /tmp/estep_floor [layout] [order]
+ *   cc -O2 -o /tmp/estep_floor test/bench/truth_estep_floor.c -lm && /tmp/estep_floor [layout] [order]
  *
  * layout: "separate" (log-confusion table and soft counts in two arrays, as the extension does)
  *         or "interleaved" (one row of 2K values per pair);

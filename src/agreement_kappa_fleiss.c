@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * kappa_fleiss.c
+ * agreement_kappa_fleiss.c
  *	  fleiss_kappa(unit, label): Fleiss' kappa for any number of raters per
  *	  unit.
  *
@@ -23,7 +23,7 @@
  *	  per-unit label counts shared with krippendorff_alpha.
  *
  * IDENTIFICATION
- *	  src/kappa_fleiss.c
+ *	  src/agreement_kappa_fleiss.c
  *
  *-------------------------------------------------------------------------
  */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/bench/insert_latency.sh - how long one judgment INSERT takes with every live trigger, on a
+# test/bench/live_insert_latency.sh - how long one judgment INSERT takes with every live trigger, on a
 # project of a given size.
 #
 # Self-contained like the demo: builds and installs the extension, starts a throwaway cluster,
@@ -11,8 +11,8 @@
 # the worker judged is recomputed).  Prints the median and the largest time of each kind, as psql's
 # \timing measures them (client round trip included).
 #
-#   ./test/bench/insert_latency.sh                 # 100,000 tasks, 21 inserts of each kind
-#   ./test/bench/insert_latency.sh 500 21          # a small project
+#   ./test/bench/live_insert_latency.sh                 # 100,000 tasks, 21 inserts of each kind
+#   ./test/bench/live_insert_latency.sh 500 21          # a small project
 #
 # Environment: PG_CONFIG, LABELING_SKIP_DEPS as in test/lib.sh.
 source "$(dirname "$0")/../lib.sh"

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * bradley_terry.c
+ * bt_rank.c
  *	  The bt_rank aggregates (side-by-side ranking) and bt_fit.
  *
  *	  bt_rank(left, right, winner [, worker]) takes item keys of type bigint
@@ -17,7 +17,7 @@
  *	  a model with other options.
  *
  * IDENTIFICATION
- *	  src/bradley_terry.c
+ *	  src/bt_rank.c
  *
  *-------------------------------------------------------------------------
  */
@@ -30,7 +30,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
-#include "bradley_terry.h"
+#include "bt.h"
 #include "labeling.h"
 
 /* A key argument as a C string, for messages. */

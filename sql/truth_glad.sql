@@ -4,7 +4,7 @@ SET extra_float_digits = 0;
 
 CREATE TABLE gl_truth AS
 SELECT t AS task, (ARRAY['x', 'y', 'z'])[1 + (t * 7 % 3)] AS truth FROM generate_series(1, 60) t;
--- a perfect worker, two fair ones, three spammers (see dawid_skene.sql)
+-- a perfect worker, two fair ones, three spammers (see truth_dawid_skene.sql)
 CREATE TABLE gl_crowd AS
 SELECT task, 0 AS worker, truth AS label FROM gl_truth
 UNION ALL

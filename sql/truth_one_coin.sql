@@ -1,6 +1,7 @@
 -- one_coin_agg: hand-computed values, crowds, class priors, one label, gold.
 SET extra_float_digits = 0;
--- Two workers, three tasks (as in dawid_skene.sql): t1 both a, t2 both b,
+
+-- Two workers, three tasks (as in truth_dawid_skene.sql): t1 both a, t2 both b,
 -- t3 w1 a / w2 b.  From the vote shares, without smoothing:
 --   skill w1 = (1 + 1 + 1/2) / 3 = 5/6, skill w2 = 5/6;
 --   class priors halfway between the posterior mean (1/2, 1/2) and uniform;
@@ -17,30 +18,13 @@ FROM oc_hand;
 SELECT t.task, t.label, round(t.confidence::numeric, 12) AS confidence,
 	   CASE WHEN t.task <> 't3' THEN round((25.0 / 26)::numeric, 12) ELSE 0.5 END AS by_hand
 FROM oc_hand_model, labeling.truth_tasks(m) t ORDER BY t.task;
- task | label |   confidence   |    by_hand     
-------+-------+----------------+----------------
- t1   | a     | 0.961538461538 | 0.961538461538
- t2   | b     | 0.961538461538 | 0.961538461538
- t3   | a     | 0.500000000000 |            0.5
-(3 rows)
-
 SELECT w.worker, round(w.skill::numeric, 12) AS skill,
 	   round((w.confusion->'a'->>'b')::numeric, 12) AS a_answered_b
 FROM oc_hand_model, labeling.truth_workers(m) w ORDER BY w.worker;
- worker |     skill      |  a_answered_b  
---------+----------------+----------------
- w1     | 0.833333333333 | 0.166666666667
- w2     | 0.833333333333 | 0.166666666667
-(2 rows)
-
 SELECT abs(d.objective - (2 * ln(26.0 / 72) + ln(10.0 / 72)) / 6) < 1e-12 AS objective_by_hand
 FROM oc_hand_model, labeling.truth_diagnostics(m) d;
- objective_by_hand 
--------------------
- t
-(1 row)
 
--- a crowd: a perfect worker, two fair ones, three spammers (see dawid_skene.sql)
+-- a crowd: a perfect worker, two fair ones, three spammers (see truth_dawid_skene.sql)
 CREATE TABLE oc_truth AS
 SELECT t AS task, (ARRAY['x', 'y', 'z'])[1 + (t * 7 % 3)] AS truth FROM generate_series(1, 60) t;
 CREATE TABLE oc_crowd AS
@@ -56,56 +40,22 @@ FROM oc_truth, generate_series(3, 5) w;
 WITH m AS (SELECT labeling.one_coin_agg(task, worker, label) AS m FROM oc_crowd)
 SELECT count(*) FILTER (WHERE t.label = tr.truth) AS correct, count(*) AS tasks
 FROM m, labeling.truth_tasks(m.m, NULL::bigint) t JOIN oc_truth tr ON tr.task = t.task;
- correct | tasks 
----------+-------
-      60 |    60
-(1 row)
-
 WITH m AS (SELECT labeling.one_coin_agg(task, worker, label) AS m FROM oc_crowd)
 SELECT w.worker, round(w.skill::numeric, 2) AS skill
 FROM m, labeling.truth_workers(m.m, NULL::bigint) w ORDER BY w.worker;
- worker | skill 
---------+-------
-      0 |  0.97
-      1 |  0.81
-      2 |  0.82
-      3 |  0.51
-      4 |  0.27
-      5 |  0.29
-(6 rows)
 
 -- class priors are shrunk halfway to uniform: 9 tasks in 10 are x here
 WITH m AS (SELECT labeling.one_coin_agg(task, w, CASE WHEN task % 10 = 0 THEN 'y' ELSE 'x' END) AS m
 		   FROM oc_truth, generate_series(1, 3) w)
 SELECT p.label, round(p.prior::numeric, 2) AS prior FROM m, labeling.truth_priors(m.m) p;
- label | prior 
--------+-------
- x     |  0.70
- y     |  0.30
-(2 rows)
 
 -- one label; gold labels
 SELECT t.label, t.confidence, count(*) AS tasks
 FROM labeling.truth_tasks((SELECT labeling.one_coin_agg(task, worker, 'same') FROM oc_crowd)) t GROUP BY 1, 2;
- label | confidence | tasks 
--------+------------+-------
- same  |          1 |    60
-(1 row)
-
 WITH m AS (SELECT labeling.one_coin_agg(c.task, c.worker, c.label, CASE WHEN c.task <= 6 THEN 'z' END) AS m
 		   FROM oc_crowd c)
 SELECT t.task, t.label, t.gold_label, round(t.confidence::numeric, 6) AS confidence
 FROM m, labeling.truth_tasks(m.m, NULL::bigint) t WHERE t.task <= 7 ORDER BY t.task;
- task | label | gold_label | confidence 
-------+-------+------------+------------
-    1 | z     | z          |   1.000000
-    2 | z     | z          |   1.000000
-    3 | z     | z          |   1.000000
-    4 | z     | z          |   1.000000
-    5 | z     | z          |   1.000000
-    6 | z     | z          |   1.000000
-    7 | y     |            |   0.998025
-(7 rows)
 
 -- the posteriors are exactly those of the one-coin model at the reported
 -- skills and priors (an independent recomputation in SQL)
@@ -121,9 +71,5 @@ shifted AS (SELECT task, class, exp(ll - max(ll) OVER (PARTITION BY task)) AS e 
 post AS (SELECT task, class, e / sum(e) OVER (PARTITION BY task) AS p FROM shifted)
 SELECT max(abs(labeling.probability(t.posterior, post.class) - post.p)) < 1e-9 AS posteriors_match
 FROM post, m, labeling.truth_tasks(m.m, NULL::bigint) t WHERE t.task = post.task;
- posteriors_match 
-------------------
- t
-(1 row)
 
 DROP TABLE oc_hand, oc_hand_model, oc_truth, oc_crowd;

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * bradley_terry.h
+ * bt.h
  *	  Declarations shared by the side-by-side ranking sources (bt_rank and
  *	  its readers): the sparse comparison state of the aggregate, the sorted
  *	  comparison table the fit works on, the fit options and results, and
@@ -12,12 +12,12 @@
  *	  bt_solve.c (linear algebra: Newton systems, standard errors),
  *	  bt_noisy.c (per-worker noisy model, EM),
  *	  bt_model.c (bt_model layout, build, validation),
- *	  bt_model_io.c (text and binary I/O), bradley_terry.c (aggregate and
+ *	  bt_model_io.c (text and binary I/O), bt_rank.c (aggregate and
  *	  bt_fit SQL functions), bt_read.c (readers), bt_next_pairs.c,
  *	  bt_gradient_check.c.
  *
  * IDENTIFICATION
- *	  src/bradley_terry.h
+ *	  src/bt.h
  *
  *-------------------------------------------------------------------------
  */

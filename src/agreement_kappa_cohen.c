@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * kappa_cohen.c
+ * agreement_kappa_cohen.c
  *	  cohen_kappa(label_a, label_b): Cohen's (1960) kappa between two raters
  *	  who labeled the same items, one row per item.
  *
@@ -15,7 +15,7 @@
  *	  label, so kappa is 0/0), give NULL.
  *
  * IDENTIFICATION
- *	  src/kappa_cohen.c
+ *	  src/agreement_kappa_cohen.c
  *
  *-------------------------------------------------------------------------
  */

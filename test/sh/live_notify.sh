@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/sh/pipeline_notify.sh - NOTIFY on task completion, reopening, bans and
+# test/sh/live_notify.sh - NOTIFY on task completion, reopening, bans and
 # flags: a listening psql session receives one notification per event, whose
 # payload is the event_id alone (any role can LISTEN); the event read back
 # from task_events / qc_events has the documented content; nothing comes

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/bench/pipeline_copy.sh - COPY of judgments with the live triggers on
+# test/bench/live_copy.sh - COPY of judgments with the live triggers on
 # versus off (issue target: on >= half the throughput of off).
 #
 # Builds and installs the extension, starts a throwaway cluster (test/lib.sh),
@@ -15,7 +15,7 @@
 # CPU time (/proc/self/stat), which is steadier on a shared machine.  Prints
 # the median of each, rows per second and the on/off throughput ratio.
 #
-# Usage: ./test/bench/pipeline_copy.sh [judgments=1000000] [rounds=3]
+# Usage: ./test/bench/live_copy.sh [judgments=1000000] [rounds=3]
 source "$(dirname "$0")/../lib.sh"
 
 n=${1:-1000000}

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * glad.c
+ * truth_glad.c
  *	  GLAD (Whitehill et al., 2009): each worker has an ability alpha, each
  *	  task an inverse difficulty exp(beta); a worker answers a task
  *	  correctly with probability sigmoid(alpha * exp(beta)) and otherwise
@@ -24,13 +24,13 @@
  *	  crowdkit_compat follows Crowd-Kit's loop and stop rule (Q / (N K)
  *	  after each M-step; the reported posteriors are those of the E-step
  *	  before the last M-step) and runs its M-step the way scipy 1.10.1 does
- *	  (25 iterations of Polak-Ribiere+ CG, glad_cg.c).  Rounding differences
+ *	  (25 iterations of Polak-Ribiere+ CG, truth_glad_cg.c).  Rounding differences
  *	  grow through those CG iterations, so compat results agree with
  *	  Crowd-Kit's on labels and to about 1e-4 on the loss, not to the last
  *	  digit.
  *
  * IDENTIFICATION
- *	  src/glad.c
+ *	  src/truth_glad.c
  *
  *-------------------------------------------------------------------------
  */
@@ -42,7 +42,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "glad_cg.h"
+#include "truth_glad_cg.h"
 #include "truth_model.h"
 
 /* Newton iterations per parameter per M-step, and their step tolerance. */

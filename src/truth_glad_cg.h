@@ -1,12 +1,12 @@
 /*-------------------------------------------------------------------------
  *
- * glad_cg.h
+ * truth_glad_cg.h
  *	  Nonlinear conjugate gradient with strong-Wolfe line searches, as
- *	  scipy 1.10.1 runs it (see glad_cg.c); used by GLAD's crowdkit_compat
+ *	  scipy 1.10.1 runs it (see truth_glad_cg.c); used by GLAD's crowdkit_compat
  *	  M-step.
  *
  * IDENTIFICATION
- *	  src/glad_cg.h
+ *	  src/truth_glad_cg.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * worker_skill_class.c
+ * agreement_skill_class.c
  *	  worker_class_skill(label, golden_label [, prior_correct, prior_wrong])
  *	  -> jsonb: a worker's skill per golden class, for workers who are good
  *	  on one class and bad on another.
@@ -13,13 +13,13 @@
  *	             "upper_bound": 0.9398..., "answers": {"cat": 8, "dog": 2}}}
  *
  *	  i.e. the worker's recall on that class with its Beta-Binomial
- *	  posterior (worker_skill.c, same priors and bounds), plus the row of
+ *	  posterior (agreement_skill.c, same priors and bounds), plus the row of
  *	  the confusion matrix: what the worker answered when the gold was that
  *	  class.  Rows with a NULL label or golden label are skipped.  Numbers
  *	  are written in the shortest form that reads back to the same double.
  *
  * IDENTIFICATION
- *	  src/worker_skill_class.c
+ *	  src/agreement_skill_class.c
  *
  *-------------------------------------------------------------------------
  */
@@ -33,7 +33,7 @@
 
 #include "agreement_pairs.h"
 #include "labeling.h"
-#include "worker_skill.h"
+#include "agreement_skill.h"
 
 /* Shared body of the two transition functions. */
 static Datum

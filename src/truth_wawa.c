@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * wawa.c
+ * truth_wawa.c
  *	  Wawa (worker agreement with aggregate), as in Crowd-Kit 1.4.1: a
  *	  worker's skill is the share of their answers that agree with the
  *	  majority vote (identical (task, worker, label) rows counted once, ties
@@ -10,7 +10,7 @@
  *	  its plain vote shares (Crowd-Kit would divide by zero).
  *
  * IDENTIFICATION
- *	  src/wawa.c
+ *	  src/truth_wawa.c
  *
  *-------------------------------------------------------------------------
  */

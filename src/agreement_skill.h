@@ -1,11 +1,11 @@
 /*-------------------------------------------------------------------------
  *
- * worker_skill.h
- *	  The Beta-Binomial skill estimate shared by worker_skill (worker_skill.c)
- *	  and worker_class_skill (worker_skill_class.c).
+ * agreement_skill.h
+ *	  The Beta-Binomial skill estimate shared by worker_skill (agreement_skill.c)
+ *	  and worker_class_skill (agreement_skill_class.c).
  *
  * IDENTIFICATION
- *	  src/worker_skill.h
+ *	  src/agreement_skill.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/sh/pipeline_concurrent.sh - concurrent inserts from several connections
+# test/sh/live_concurrent.sh - concurrent inserts from several connections
 # on the same tasks lose no update.
 #
 # Eight psql clients insert single judgments (autocommit) on the same twelve

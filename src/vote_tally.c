@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * label_tally.c
+ * vote_tally.c
  *	  A table of label -> summed weight per group: the state of the vote
  *	  aggregates (vote_dist, majority_vote) and a building block for other
  *	  per-group label counts.
@@ -20,7 +20,7 @@
  *	  returned pointer (repalloc may move it).
  *
  * IDENTIFICATION
- *	  src/label_tally.c
+ *	  src/vote_tally.c
  *
  *-------------------------------------------------------------------------
  */
@@ -31,7 +31,7 @@
 #include "common/hashfn.h"
 #include "libpq/pqformat.h"
 
-#include "label_tally.h"
+#include "vote_tally.h"
 
 /* Serialized format version (first byte of label_tally_serialize). */
 #define LABEL_TALLY_FORMAT		1

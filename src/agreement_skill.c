@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * worker_skill.c
+ * agreement_skill.c
  *	  worker_skill(label, golden_label [, prior_correct, prior_wrong]) and
  *	  worker_skill(is_correct [, prior_correct, prior_wrong]): a worker's
  *	  accuracy on golden tasks as a Beta-Binomial posterior, returned as the
@@ -22,7 +22,7 @@
  *	  NULL label or golden label are skipped; a NULL prior is an error.
  *
  * IDENTIFICATION
- *	  src/worker_skill.c
+ *	  src/agreement_skill.c
  *
  *-------------------------------------------------------------------------
  */
@@ -38,7 +38,7 @@
 
 #include "beta_dist.h"
 #include "labeling.h"
-#include "worker_skill.h"
+#include "agreement_skill.h"
 
 #define SKILL_STATE_LEN		4
 #define SKILL_N				0

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * glad_cg.c
+ * truth_glad_cg.c
  *	  The M-step optimiser of GLAD under crowdkit_compat: nonlinear
  *	  conjugate gradient (Polak-Ribiere+, with the Gilbert-Nocedal
  *	  sufficient-descent check) and strong-Wolfe line searches, following
@@ -28,7 +28,7 @@
  *	  J. C. Gilbert and J. Nocedal, SIAM J. Optim. 2 (1992) 21-42.
  *
  * IDENTIFICATION
- *	  src/glad_cg.c
+ *	  src/truth_glad_cg.c
  *
  *-------------------------------------------------------------------------
  */
@@ -40,7 +40,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "glad_cg.h"
+#include "truth_glad_cg.h"
 
 /* Line-search parameters of scipy's CG. */
 #define LS_C1		1e-4

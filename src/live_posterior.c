@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * posterior.c
+ * live_posterior.c
  *	  The live posterior of a task under the one-coin worker model: the
  *	  aggregate one_coin_posterior(label, skill, labels) -> label_dist and
  *	  the leave-one-out check one_coin_loo_agrees(posterior, label, skill).
@@ -32,7 +32,7 @@
  *	  functions, so the aggregate is parallel-safe like vote_dist.
  *
  * IDENTIFICATION
- *	  src/posterior.c
+ *	  src/live_posterior.c
  *
  *-------------------------------------------------------------------------
  */

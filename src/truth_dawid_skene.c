@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * dawid_skene.c
+ * truth_dawid_skene.c
  *	  Dawid-Skene (full confusion matrix per worker) and one-coin Dawid-Skene
  *	  (one accuracy per worker) fitted by EM on the dense problem of
  *	  truth_model_data.c.
@@ -36,7 +36,7 @@
  *	  Both loops call CHECK_FOR_INTERRUPTS() every iteration.
  *
  * IDENTIFICATION
- *	  src/dawid_skene.c
+ *	  src/truth_dawid_skene.c
  *
  *-------------------------------------------------------------------------
  */

@@ -1,9 +1,9 @@
 /*
- * test/bench/fault_cost.c - what touching fresh memory costs on this machine, with 4 kB pages and
+ * test/bench/truth_fault_cost.c - what touching fresh memory costs on this machine, with 4 kB pages and
  * with transparent huge pages requested by madvise(MADV_HUGEPAGE), as the truth-inference fits do
  * for their large arrays (labeling_alloc_large in src/labeling.c).
  *
- *   cc -O2 -o /tmp/fault_cost test/bench/fault_cost.c && /tmp/fault_cost [MB] [rounds]
+ *   cc -O2 -o /tmp/fault_cost test/bench/truth_fault_cost.c && /tmp/fault_cost [MB] [rounds]
  *
  * Each round mallocs MB megabytes, writes one byte per 4 kB page (so every page faults once),
  * then frees them; prints the seconds of each round, without and then with the madvise.  The

@@ -1,11 +1,11 @@
 /*-------------------------------------------------------------------------
  *
- * label_tally.h
+ * vote_tally.h
  *	  A compact label -> summed weight table, one per group, kept in an
- *	  aggregate memory context (see label_tally.c).
+ *	  aggregate memory context (see vote_tally.c).
  *
  * IDENTIFICATION
- *	  src/label_tally.h
+ *	  src/vote_tally.h
  *
  *-------------------------------------------------------------------------
  */

@@ -1,6 +1,6 @@
 /*-------------------------------------------------------------------------
  *
- * krippendorff.c
+ * agreement_krippendorff.c
  *	  krippendorff_alpha(unit, coder, value [, metric]): Krippendorff's alpha
  *	  reliability with the nominal, ordinal, interval and ratio metrics, as
  *	  defined in K. Krippendorff, "Computing Krippendorff's Alpha-
@@ -36,7 +36,7 @@
  *	  (D_e = 0), gives NULL.
  *
  * IDENTIFICATION
- *	  src/krippendorff.c
+ *	  src/agreement_krippendorff.c
  *
  *-------------------------------------------------------------------------
  */

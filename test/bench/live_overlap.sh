@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# test/bench/pipeline_overlap.sh - dynamic overlap on real crowds: judgments
+# test/bench/live_overlap.sh - dynamic overlap on real crowds: judgments
 # saved against fixed overlap, and accuracy kept.
 #
 # For each dataset (test/data/<name>: judgments.csv, gold.csv), one gold task
@@ -18,7 +18,7 @@
 #   ms/insert  replay time per inserted judgment (one INSERT statement each,
 #            through every trigger, plus the status check of the replay).
 #
-# Usage: ./test/bench/pipeline_overlap.sh [targets="0.95 0.99"] [datasets...]
+# Usage: ./test/bench/live_overlap.sh [targets="0.95 0.99"] [datasets...]
 source "$(dirname "$0")/../lib.sh"
 
 targets=${1:-"0.95 0.99"}

@@ -3,7 +3,7 @@
 --
 -- Input tables (written by applications): projects, workers, tasks,
 -- golden_labels, judgments, comparisons, assignments, qc_rules.
--- State tables (written by the triggers of 30_live_state.sql and by
+-- State tables (written by the triggers of 31_live_update.sql to 34_live_triggers.sql and by
 -- refresh(), never by hand): project_guidelines, task_state, worker_state,
 -- qc_events, refresh_runs, refresh_labels, refresh_workers.
 --
@@ -257,7 +257,7 @@ CREATE INDEX comparisons_worker_idx ON @extschema@.comparisons (worker_id);
 COMMENT ON TABLE @extschema@.comparisons IS
 	'one answer of a side-by-side project: which of two tasks (items) won, or a tie';
 
--- The live state, maintained by the triggers (30_live_state.sql).
+-- The live state, maintained by the triggers (31_live_update.sql to 34_live_triggers.sql).
 CREATE TABLE @extschema@.task_state (
 	task_id				bigint NOT NULL,
 	project_id			bigint NOT NULL,
