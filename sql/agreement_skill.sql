@@ -146,9 +146,9 @@ SELECT worker_skill(label, golden, 1, 1) AS no_rows_with_prior FROM answers WHER
 SELECT worker_skill(NULL::text, NULL::text, -1, 1);
 
 -- a transition function called outside an aggregate works on a copy
-SELECT worker_skill_transfn('{1,1,0,0}', 'a', 'a') AS direct_call;
-SELECT worker_skill_transfn('{1,2,0,0}', 'a', 'a') AS bad_state;
-SELECT worker_skill_transfn('{1,1}', 'a', 'a') AS short_state;
+SELECT labeling_internal.worker_skill_transfn('{1,1,0,0}', 'a', 'a') AS direct_call;
+SELECT labeling_internal.worker_skill_transfn('{1,2,0,0}', 'a', 'a') AS bad_state;
+SELECT labeling_internal.worker_skill_transfn('{1,1}', 'a', 'a') AS short_state;
 
 -- ---------------------------------------------------------------------------
 -- worker_class_skill: per golden class, with the confusion row

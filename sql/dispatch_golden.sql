@@ -125,4 +125,4 @@ SELECT got(2, 2, 20) AS b \gset
 SELECT length(:'a') = 20 AND length(:'b') = 20 AS full, :'a' <> :'b' AS different;
 -- dispatch_random is uniform on [0, 1)
 SELECT min(r) >= 0 AND max(r) < 1 AS in_range, abs(avg(r) - 0.5) < 6 * sqrt(1.0 / 12 / 20000) AS mean_ok
-FROM (SELECT labeling.dispatch_random() AS r FROM generate_series(1, 20000)) x;
+FROM (SELECT labeling_internal.dispatch_random() AS r FROM generate_series(1, 20000)) x;

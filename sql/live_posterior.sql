@@ -107,21 +107,21 @@ RESET parallel_leader_participation;
 
 -- leave-one-out agreement: cat by 0.8 and 0.6 (three labels) gives
 -- P(cat) = 24/26; without the 0.8 vote, cat still leads (odds 3)
-SELECT labeling.one_coin_loo_agrees(d, 'cat', 0.8) AS cat_by_08,
-	   labeling.one_coin_loo_agrees(d, 'cat', 0.6) AS cat_by_06
+SELECT labeling_internal.one_coin_loo_agrees(d, 'cat', 0.8) AS cat_by_08,
+	   labeling_internal.one_coin_loo_agrees(d, 'cat', 0.6) AS cat_by_06
 FROM (SELECT labeling.one_coin_posterior(label, skill, '{cat,dog,bird}') AS d
 	  FROM (VALUES ('cat', 0.8), ('cat', 0.6)) v(label, skill)) s;
 -- cat by 0.9 and dog by 0.6: without its own vote each label loses to the other
-SELECT labeling.one_coin_loo_agrees(d, 'cat', 0.9) AS cat_vote, labeling.one_coin_loo_agrees(d, 'dog', 0.6) AS dog_vote
+SELECT labeling_internal.one_coin_loo_agrees(d, 'cat', 0.9) AS cat_vote, labeling_internal.one_coin_loo_agrees(d, 'dog', 0.6) AS dog_vote
 FROM (SELECT labeling.one_coin_posterior(label, skill, '{cat,dog}') AS d
 	  FROM (VALUES ('cat', 0.9), ('dog', 0.6)) v(label, skill)) s;
 -- a lone vote: without it the posterior is uniform, the tie goes to the smallest label
-SELECT labeling.one_coin_loo_agrees(labeling.one_coin_posterior('cat', 0.8, '{cat,dog}'), 'cat', 0.8) AS cat,
-	   labeling.one_coin_loo_agrees(labeling.one_coin_posterior('dog', 0.8, '{cat,dog}'), 'dog', 0.8) AS dog;
-SELECT labeling.one_coin_loo_agrees('{"only": 1}', 'only', 0.9);
-SELECT labeling.one_coin_loo_agrees('{"cat": 1}', 'dog', 0.9);
-SELECT labeling.one_coin_loo_agrees('{"cat": 0.5, "dog": 0.5}', 'cat', 2);
-SELECT labeling.one_coin_loo_agrees(NULL, 'cat', 0.9) IS NULL AS strict;
+SELECT labeling_internal.one_coin_loo_agrees(labeling.one_coin_posterior('cat', 0.8, '{cat,dog}'), 'cat', 0.8) AS cat,
+	   labeling_internal.one_coin_loo_agrees(labeling.one_coin_posterior('dog', 0.8, '{cat,dog}'), 'dog', 0.8) AS dog;
+SELECT labeling_internal.one_coin_loo_agrees('{"only": 1}', 'only', 0.9);
+SELECT labeling_internal.one_coin_loo_agrees('{"cat": 1}', 'dog', 0.9);
+SELECT labeling_internal.one_coin_loo_agrees('{"cat": 0.5, "dog": 0.5}', 'cat', 2);
+SELECT labeling_internal.one_coin_loo_agrees(NULL, 'cat', 0.9) IS NULL AS strict;
 
 -- Beta quantiles against closed forms: Beta(1,1) is uniform,
 -- Beta(a,1) has CDF x^a, Beta(1,b) has CDF 1-(1-x)^b,

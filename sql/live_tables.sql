@@ -24,8 +24,8 @@ WHERE d.refclassid = 'pg_extension'::regclass
   AND d.deptype = 'e'
   AND ((d.classid = 'pg_class'::regclass
 		AND (SELECT relkind FROM pg_class WHERE oid = d.objid) IN ('r', 'v'))
-	   OR (d.classid = 'pg_proc'::regclass
-		   AND (SELECT proname FROM pg_proc WHERE oid = d.objid) NOT LIKE 'label\_dist\_%'))
+	   OR d.classid = 'pg_proc'::regclass
+	   OR d.classid = 'pg_namespace'::regclass)
   AND obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) IS NULL
 ORDER BY 1;
 
@@ -33,14 +33,27 @@ ORDER BY 1;
 -- the SECURITY DEFINER ones (live_analyze, next_tasks, submit) pin theirs too
 SELECT p.proname, p.prosecdef, p.proconfig
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-WHERE n.nspname = 'labeling' AND (p.prorettype = 'trigger'::regtype OR p.prosecdef)
+WHERE n.nspname IN ('labeling', 'labeling_internal') AND (p.prorettype = 'trigger'::regtype OR p.prosecdef)
 ORDER BY 1;
 -- and no plpgsql function of the extension lacks a pinned search_path
 SELECT p.proname
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
-WHERE n.nspname = 'labeling' AND l.lanname = 'plpgsql'
+WHERE n.nspname IN ('labeling', 'labeling_internal') AND l.lanname = 'plpgsql'
   AND NOT coalesce('search_path=pg_catalog, pg_temp' = ANY (p.proconfig), false);
+-- every function that enters bulk mode (live_bulk_mode) carries the settings
+-- it scopes to the function: plan_cache_mode, enable_nestloop, enable_sort, jit
+SELECT p.proname AS bulk_mode_without_its_settings
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname IN ('labeling', 'labeling_internal')
+  AND p.prosrc LIKE '%live_bulk_mode(%' AND p.proname <> 'live_bulk_mode'
+  AND NOT (p.proconfig @> ARRAY['plan_cache_mode=force_generic_plan', 'enable_nestloop=on',
+								'enable_sort=on', 'jit=off'])
+ORDER BY 1;
+SELECT count(*) AS functions_in_bulk_mode
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname IN ('labeling', 'labeling_internal')
+  AND p.prosrc LIKE '%live_bulk_mode(%' AND p.proname <> 'live_bulk_mode';
 
 -- the named constraints, table by table
 SELECT conrelid::regclass AS "table", conname, contype

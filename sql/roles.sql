@@ -90,11 +90,11 @@ SELECT labeling.refresh(1);
 SELECT labeling.rebuild(1);
 SELECT labeling.set_worker_status(1, 1, 'active');
 SELECT labeling.reclaim_expired();
-SELECT labeling.live_analyze();
-SELECT labeling.dispatch_worker(2);
-SELECT labeling.dispatch_caller();
-SELECT labeling.dispatch_random();
-SELECT labeling.live_update(ARRAY[1], NULL, NULL, NULL, false, false, false);
+SELECT labeling_internal.live_analyze();
+SELECT labeling_internal.dispatch_worker(2);
+SELECT labeling_internal.dispatch_caller();
+SELECT labeling_internal.dispatch_random();
+SELECT labeling_internal.live_update(ARRAY[1], NULL, NULL, NULL, false, false, false);
 -- the pure functions stay available
 SELECT labeling.top_label('{"cat": 0.75, "dog": 0.25}');
 -- a leaky function in a query sees only the rows the worker may see

@@ -53,7 +53,7 @@ FROM pg_policies WHERE schemaname = 'labeling' ORDER BY tablename, policyname;
 SELECT count(*) FILTER (WHERE p.provolatile <> 'i') AS public_not_immutable,
 	   count(*) FILTER (WHERE p.prosecdef) AS public_security_definer
 FROM pg_proc p
-WHERE p.pronamespace = 'labeling'::regnamespace
+WHERE p.pronamespace IN ('labeling'::regnamespace, 'labeling_internal'::regnamespace)
   AND has_function_privilege('public', p.oid, 'EXECUTE');
 
 -- every other function and who may call it (X EXECUTE)
@@ -62,13 +62,13 @@ SELECT p.oid::regprocedure AS function, p.provolatile AS vol, p.prosecdef AS def
 	   acl_of(p.proacl, p.proowner, 'labeling_analyst') AS analyst,
 	   acl_of(p.proacl, p.proowner, 'labeling_worker') AS worker
 FROM pg_proc p
-WHERE p.pronamespace = 'labeling'::regnamespace
+WHERE p.pronamespace IN ('labeling'::regnamespace, 'labeling_internal'::regnamespace)
   AND NOT has_function_privilege('public', p.oid, 'EXECUTE')
 ORDER BY p.oid::regprocedure::text;
 
 -- the SECURITY DEFINER functions pin their search_path
 SELECT p.proname, p.proconfig FROM pg_proc p
-WHERE p.pronamespace = 'labeling'::regnamespace AND p.prosecdef ORDER BY 1;
+WHERE p.pronamespace IN ('labeling'::regnamespace, 'labeling_internal'::regnamespace) AND p.prosecdef ORDER BY 1;
 
 -- types are usable by PUBLIC (their default)
 SELECT t.typname, t.typacl IS NULL AS default_acl

@@ -18,6 +18,7 @@
 
 #include "fmgr.h"
 #include "libpq/pqformat.h"
+#include "utils/builtins.h"
 #include "utils/guc.h"
 
 #include "labeling.h"
@@ -62,6 +63,15 @@ _PG_init(void)
 #else
 	EmitWarningsOnPlaceholders("labeling");
 #endif
+}
+
+FUNCTION_PREFIX PG_FUNCTION_INFO_V1(labeling_version);
+
+/* labeling.version(): the version of the loaded library */
+Datum
+labeling_version(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_TEXT_P(cstring_to_text(LABELING_VERSION));
 }
 
 /*

@@ -3,64 +3,64 @@
 -- ---------------------------------------------------------------------------
 
 -- not STRICT: NULL labels (and NULL weights) are skipped inside
-CREATE FUNCTION @extschema@.vote_transfn(internal, text) RETURNS internal
+CREATE FUNCTION labeling_internal.vote_transfn(internal, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'vote_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.vote_weighted_transfn(internal, text, double precision) RETURNS internal
+CREATE FUNCTION labeling_internal.vote_weighted_transfn(internal, text, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'vote_weighted_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.vote_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.vote_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'vote_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.vote_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.vote_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'vote_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.vote_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.vote_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'vote_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.vote_dist_finalfn(internal) RETURNS @extschema@.label_dist
+CREATE FUNCTION labeling_internal.vote_dist_finalfn(internal) RETURNS @extschema@.label_dist
 	AS 'MODULE_PATHNAME', 'vote_dist_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.majority_vote_finalfn(internal) RETURNS text
+CREATE FUNCTION labeling_internal.majority_vote_finalfn(internal) RETURNS text
 	AS 'MODULE_PATHNAME', 'majority_vote_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.vote_transfn(internal, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.vote_weighted_transfn(internal, text, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.vote_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.vote_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.vote_deserialize(bytea, internal) IS 'aggregate deserialize function';
-COMMENT ON FUNCTION @extschema@.vote_dist_finalfn(internal) IS 'aggregate final function';
-COMMENT ON FUNCTION @extschema@.majority_vote_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.vote_transfn(internal, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.vote_weighted_transfn(internal, text, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.vote_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.vote_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.vote_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.vote_dist_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.majority_vote_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.vote_dist(label text) (
-	SFUNC = @extschema@.vote_transfn, STYPE = internal, SSPACE = 128,
-	FINALFUNC = @extschema@.vote_dist_finalfn,
-	COMBINEFUNC = @extschema@.vote_combine,
-	SERIALFUNC = @extschema@.vote_serialize, DESERIALFUNC = @extschema@.vote_deserialize,
+	SFUNC = labeling_internal.vote_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = labeling_internal.vote_dist_finalfn,
+	COMBINEFUNC = labeling_internal.vote_combine,
+	SERIALFUNC = labeling_internal.vote_serialize, DESERIALFUNC = labeling_internal.vote_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.vote_dist(label text, weight double precision) (
-	SFUNC = @extschema@.vote_weighted_transfn, STYPE = internal, SSPACE = 128,
-	FINALFUNC = @extschema@.vote_dist_finalfn,
-	COMBINEFUNC = @extschema@.vote_combine,
-	SERIALFUNC = @extschema@.vote_serialize, DESERIALFUNC = @extschema@.vote_deserialize,
+	SFUNC = labeling_internal.vote_weighted_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = labeling_internal.vote_dist_finalfn,
+	COMBINEFUNC = labeling_internal.vote_combine,
+	SERIALFUNC = labeling_internal.vote_serialize, DESERIALFUNC = labeling_internal.vote_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.majority_vote(label text) (
-	SFUNC = @extschema@.vote_transfn, STYPE = internal, SSPACE = 128,
-	FINALFUNC = @extschema@.majority_vote_finalfn,
-	COMBINEFUNC = @extschema@.vote_combine,
-	SERIALFUNC = @extschema@.vote_serialize, DESERIALFUNC = @extschema@.vote_deserialize,
+	SFUNC = labeling_internal.vote_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = labeling_internal.majority_vote_finalfn,
+	COMBINEFUNC = labeling_internal.vote_combine,
+	SERIALFUNC = labeling_internal.vote_serialize, DESERIALFUNC = labeling_internal.vote_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.majority_vote(label text, weight double precision) (
-	SFUNC = @extschema@.vote_weighted_transfn, STYPE = internal, SSPACE = 128,
-	FINALFUNC = @extschema@.majority_vote_finalfn,
-	COMBINEFUNC = @extschema@.vote_combine,
-	SERIALFUNC = @extschema@.vote_serialize, DESERIALFUNC = @extschema@.vote_deserialize,
+	SFUNC = labeling_internal.vote_weighted_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = labeling_internal.majority_vote_finalfn,
+	COMBINEFUNC = labeling_internal.vote_combine,
+	SERIALFUNC = labeling_internal.vote_serialize, DESERIALFUNC = labeling_internal.vote_deserialize,
 	PARALLEL = SAFE
 );
 

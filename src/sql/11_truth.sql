@@ -11,34 +11,34 @@
 -- the model type
 CREATE TYPE @extschema@.truth_model;
 
-CREATE FUNCTION @extschema@.truth_model_in(cstring) RETURNS @extschema@.truth_model
+CREATE FUNCTION labeling_internal.truth_model_in(cstring) RETURNS @extschema@.truth_model
 	AS 'MODULE_PATHNAME', 'truth_model_in'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.truth_model_out(@extschema@.truth_model) RETURNS cstring
+CREATE FUNCTION labeling_internal.truth_model_out(@extschema@.truth_model) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'truth_model_out'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.truth_model_recv(internal) RETURNS @extschema@.truth_model
+CREATE FUNCTION labeling_internal.truth_model_recv(internal) RETURNS @extschema@.truth_model
 	AS 'MODULE_PATHNAME', 'truth_model_recv'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.truth_model_send(@extschema@.truth_model) RETURNS bytea
+CREATE FUNCTION labeling_internal.truth_model_send(@extschema@.truth_model) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'truth_model_send'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE @extschema@.truth_model (
-	INPUT = @extschema@.truth_model_in,
-	OUTPUT = @extschema@.truth_model_out,
-	RECEIVE = @extschema@.truth_model_recv,
-	SEND = @extschema@.truth_model_send,
+	INPUT = labeling_internal.truth_model_in,
+	OUTPUT = labeling_internal.truth_model_out,
+	RECEIVE = labeling_internal.truth_model_recv,
+	SEND = labeling_internal.truth_model_send,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = double,
 	STORAGE = extended
 );
 COMMENT ON TYPE @extschema@.truth_model IS
 	'a fitted truth-inference model: posteriors per task, skills per worker, class priors and diagnostics; text form is JSON';
-COMMENT ON FUNCTION @extschema@.truth_model_in(cstring) IS 'truth_model text input';
-COMMENT ON FUNCTION @extschema@.truth_model_out(@extschema@.truth_model) IS 'truth_model text output';
-COMMENT ON FUNCTION @extschema@.truth_model_recv(internal) IS 'truth_model binary input';
-COMMENT ON FUNCTION @extschema@.truth_model_send(@extschema@.truth_model) IS 'truth_model binary output';
+COMMENT ON FUNCTION labeling_internal.truth_model_in(cstring) IS 'truth_model text input';
+COMMENT ON FUNCTION labeling_internal.truth_model_out(@extschema@.truth_model) IS 'truth_model text output';
+COMMENT ON FUNCTION labeling_internal.truth_model_recv(internal) IS 'truth_model binary input';
+COMMENT ON FUNCTION labeling_internal.truth_model_send(@extschema@.truth_model) IS 'truth_model binary output';
 
 -- options
 CREATE TYPE @extschema@.truth_options AS (
@@ -67,192 +67,192 @@ COMMENT ON FUNCTION @extschema@.truth_options(integer, double precision, double 
 -- support functions shared by all truth-inference aggregates
 
 -- not STRICT: rows with a NULL task, worker or label are skipped inside
-CREATE FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text) RETURNS internal
+CREATE FUNCTION labeling_internal.truth_transfn(internal, bigint, bigint, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, bigint, bigint, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, bigint, bigint, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text, text, @extschema@.truth_options) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, bigint, bigint, text, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, bigint, bigint, text, text, @extschema@.truth_options) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text, text, @extschema@.truth_options) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, text, text, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, bigint, bigint, text, text, @extschema@.truth_options) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, text, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, text, text, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, text, text, text, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, text, text, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, text, text, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, text, text, text, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, text, text, text, text, @extschema@.truth_options) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, text, text, text, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, text, text, text, text, @extschema@.truth_options) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, text, text, text, text, @extschema@.truth_options) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, bigint, text, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, text, text, text, text, @extschema@.truth_options) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, bigint, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, bigint, text, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, bigint, text, text, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, bigint, text, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, bigint, text, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, bigint, text, text, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, bigint, text, text, text, @extschema@.truth_options) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, bigint, text, text, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, bigint, text, text, text, @extschema@.truth_options) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, bigint, text, text, text, @extschema@.truth_options) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, text, bigint, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, bigint, text, text, text, @extschema@.truth_options) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, text, bigint, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, text, bigint, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, text, bigint, text, text) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, text, bigint, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, text, bigint, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, text, bigint, text, text) IS 'aggregate transition function';
-CREATE FUNCTION @extschema@.truth_transfn(internal, text, bigint, text, text, @extschema@.truth_options) RETURNS internal
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, text, bigint, text, text) IS 'aggregate transition function';
+CREATE FUNCTION labeling_internal.truth_transfn(internal, text, bigint, text, text, @extschema@.truth_options) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_transfn(internal, text, bigint, text, text, @extschema@.truth_options) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.truth_transfn(internal, text, bigint, text, text, @extschema@.truth_options) IS 'aggregate transition function';
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.truth_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.truth_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.truth_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.truth_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'truth_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.truth_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.truth_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'truth_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.truth_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.truth_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.truth_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.truth_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.truth_deserialize(bytea, internal) IS 'aggregate deserialize function';
 
 -- final functions: STABLE because unset options follow the labeling.* settings;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.truth_dawid_skene_finalfn(internal) RETURNS @extschema@.truth_model
+CREATE FUNCTION labeling_internal.truth_dawid_skene_finalfn(internal) RETURNS @extschema@.truth_model
 	AS 'MODULE_PATHNAME', 'truth_dawid_skene_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_dawid_skene_finalfn(internal) IS 'aggregate final function';
-CREATE FUNCTION @extschema@.truth_one_coin_finalfn(internal) RETURNS @extschema@.truth_model
+COMMENT ON FUNCTION labeling_internal.truth_dawid_skene_finalfn(internal) IS 'aggregate final function';
+CREATE FUNCTION labeling_internal.truth_one_coin_finalfn(internal) RETURNS @extschema@.truth_model
 	AS 'MODULE_PATHNAME', 'truth_one_coin_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_one_coin_finalfn(internal) IS 'aggregate final function';
-CREATE FUNCTION @extschema@.truth_glad_finalfn(internal) RETURNS @extschema@.truth_model
+COMMENT ON FUNCTION labeling_internal.truth_one_coin_finalfn(internal) IS 'aggregate final function';
+CREATE FUNCTION labeling_internal.truth_glad_finalfn(internal) RETURNS @extschema@.truth_model
 	AS 'MODULE_PATHNAME', 'truth_glad_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_glad_finalfn(internal) IS 'aggregate final function';
-CREATE FUNCTION @extschema@.truth_wawa_finalfn(internal) RETURNS @extschema@.truth_model
+COMMENT ON FUNCTION labeling_internal.truth_glad_finalfn(internal) IS 'aggregate final function';
+CREATE FUNCTION labeling_internal.truth_wawa_finalfn(internal) RETURNS @extschema@.truth_model
 	AS 'MODULE_PATHNAME', 'truth_wawa_finalfn'
 	LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.truth_wawa_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.truth_wawa_finalfn(internal) IS 'aggregate final function';
 
 -- dawid_skene_agg
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, bigint, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker bigint, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, bigint, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, bigint, text, text, @extschema@.truth_options) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker text, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, text, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker text, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, text, text, text, @extschema@.truth_options) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker text, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, text, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task bigint, worker text, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(bigint, text, text, text, @extschema@.truth_options) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker bigint, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text, text) IS
 	'Dawid-Skene (full confusion matrix per worker, class priors) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.dawid_skene_agg(task text, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_dawid_skene_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_dawid_skene_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text, text, @extschema@.truth_options) IS
@@ -260,109 +260,109 @@ COMMENT ON AGGREGATE @extschema@.dawid_skene_agg(text, bigint, text, text, @exts
 
 -- one_coin_agg
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, bigint, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker bigint, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, bigint, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, bigint, text, text, @extschema@.truth_options) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker text, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, text, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker text, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, text, text, text, @extschema@.truth_options) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker text, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, text, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task bigint, worker text, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(bigint, text, text, text, @extschema@.truth_options) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker bigint, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text, text) IS
 	'one-coin Dawid-Skene (one accuracy per worker) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.one_coin_agg(task text, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_one_coin_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text, text, @extschema@.truth_options) IS
@@ -370,109 +370,109 @@ COMMENT ON AGGREGATE @extschema@.one_coin_agg(text, bigint, text, text, @extsche
 
 -- glad_agg
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, bigint, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker bigint, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, bigint, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, bigint, text, text, @extschema@.truth_options) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(text, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker text, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(text, text, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker text, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(text, text, text, text, @extschema@.truth_options) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker text, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, text, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task bigint, worker text, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(bigint, text, text, text, @extschema@.truth_options) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label fixes the class of its task; options from labeling.truth_options()';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker bigint, label text, gold_label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text, text) IS
 	'GLAD (worker ability x task difficulty) fitted by EM; gold_label (NULL: unknown) fixes the class of its task';
 CREATE AGGREGATE @extschema@.glad_agg(task text, worker bigint, label text, gold_label text, options @extschema@.truth_options) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_glad_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_glad_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text, text, @extschema@.truth_options) IS
@@ -480,37 +480,37 @@ COMMENT ON AGGREGATE @extschema@.glad_agg(text, bigint, text, text, @extschema@.
 
 -- wawa_agg
 CREATE AGGREGATE @extschema@.wawa_agg(task bigint, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_wawa_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_wawa_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.wawa_agg(bigint, bigint, text) IS
 	'Wawa: majority vote weighted by each worker''s agreement with the majority';
 CREATE AGGREGATE @extschema@.wawa_agg(task text, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_wawa_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_wawa_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.wawa_agg(text, text, text) IS
 	'Wawa: majority vote weighted by each worker''s agreement with the majority';
 CREATE AGGREGATE @extschema@.wawa_agg(task bigint, worker text, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_wawa_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_wawa_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.wawa_agg(bigint, text, text) IS
 	'Wawa: majority vote weighted by each worker''s agreement with the majority';
 CREATE AGGREGATE @extschema@.wawa_agg(task text, worker bigint, label text) (
-	SFUNC = @extschema@.truth_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.truth_wawa_finalfn,
-	COMBINEFUNC = @extschema@.truth_combine,
-	SERIALFUNC = @extschema@.truth_serialize, DESERIALFUNC = @extschema@.truth_deserialize,
+	SFUNC = labeling_internal.truth_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.truth_wawa_finalfn,
+	COMBINEFUNC = labeling_internal.truth_combine,
+	SERIALFUNC = labeling_internal.truth_serialize, DESERIALFUNC = labeling_internal.truth_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.wawa_agg(text, bigint, text) IS

@@ -6,122 +6,122 @@
 
 CREATE TYPE @extschema@.bt_model;
 
-CREATE FUNCTION @extschema@.bt_model_in(cstring) RETURNS @extschema@.bt_model
+CREATE FUNCTION labeling_internal.bt_model_in(cstring) RETURNS @extschema@.bt_model
 	AS 'MODULE_PATHNAME', 'bt_model_in'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) RETURNS cstring
+CREATE FUNCTION labeling_internal.bt_model_out(@extschema@.bt_model) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'bt_model_out'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_model_recv(internal) RETURNS @extschema@.bt_model
+CREATE FUNCTION labeling_internal.bt_model_recv(internal) RETURNS @extschema@.bt_model
 	AS 'MODULE_PATHNAME', 'bt_model_recv'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_model_send(@extschema@.bt_model) RETURNS bytea
+CREATE FUNCTION labeling_internal.bt_model_send(@extschema@.bt_model) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'bt_model_send'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE @extschema@.bt_model (
-	INPUT = @extschema@.bt_model_in,
-	OUTPUT = @extschema@.bt_model_out,
-	RECEIVE = @extschema@.bt_model_recv,
-	SEND = @extschema@.bt_model_send,
+	INPUT = labeling_internal.bt_model_in,
+	OUTPUT = labeling_internal.bt_model_out,
+	RECEIVE = labeling_internal.bt_model_recv,
+	SEND = labeling_internal.bt_model_send,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = double,
 	STORAGE = extended
 );
 COMMENT ON TYPE @extschema@.bt_model IS
 	'a fitted side-by-side ranking (Bradley-Terry-Davidson) with its comparison counts; text form is JSON';
-COMMENT ON FUNCTION @extschema@.bt_model_in(cstring) IS 'bt_model text input';
-COMMENT ON FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) IS 'bt_model text output';
-COMMENT ON FUNCTION @extschema@.bt_model_recv(internal) IS 'bt_model binary input';
-COMMENT ON FUNCTION @extschema@.bt_model_send(@extschema@.bt_model) IS 'bt_model binary output';
+COMMENT ON FUNCTION labeling_internal.bt_model_in(cstring) IS 'bt_model text input';
+COMMENT ON FUNCTION labeling_internal.bt_model_out(@extschema@.bt_model) IS 'bt_model text output';
+COMMENT ON FUNCTION labeling_internal.bt_model_recv(internal) IS 'bt_model binary input';
+COMMENT ON FUNCTION labeling_internal.bt_model_send(@extschema@.bt_model) IS 'bt_model binary output';
 
 -- aggregate support functions
 -- not STRICT: NULL items are skipped and a NULL winner is a tie, inside
-CREATE FUNCTION @extschema@.bt_rank_transfn(internal, bigint, bigint, bigint) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_transfn(internal, bigint, bigint, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_rank_transfn(internal, text, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_transfn(internal, text, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: as above, and rows with a NULL worker are skipped
-CREATE FUNCTION @extschema@.bt_rank_worker_transfn(internal, bigint, bigint, bigint, bigint) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_worker_transfn(internal, bigint, bigint, bigint, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_worker_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_rank_worker_transfn(internal, bigint, bigint, bigint, text) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_worker_transfn(internal, bigint, bigint, bigint, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_worker_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_rank_worker_transfn(internal, text, text, text, bigint) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_worker_transfn(internal, text, text, text, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_worker_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_rank_worker_transfn(internal, text, text, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_worker_transfn(internal, text, text, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_worker_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.bt_rank_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_rank_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.bt_rank_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'bt_rank_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.bt_rank_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.bt_rank_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'bt_rank_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.bt_rank_finalfn(internal) RETURNS @extschema@.bt_model
+CREATE FUNCTION labeling_internal.bt_rank_finalfn(internal) RETURNS @extschema@.bt_model
 	AS 'MODULE_PATHNAME', 'bt_rank_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.bt_rank_transfn(internal, bigint, bigint, bigint) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.bt_rank_transfn(internal, text, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.bt_rank_worker_transfn(internal, bigint, bigint, bigint, bigint) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.bt_rank_worker_transfn(internal, bigint, bigint, bigint, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.bt_rank_worker_transfn(internal, text, text, text, bigint) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.bt_rank_worker_transfn(internal, text, text, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.bt_rank_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.bt_rank_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.bt_rank_deserialize(bytea, internal) IS 'aggregate deserialize function';
-COMMENT ON FUNCTION @extschema@.bt_rank_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_transfn(internal, bigint, bigint, bigint) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_transfn(internal, text, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_worker_transfn(internal, bigint, bigint, bigint, bigint) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_worker_transfn(internal, bigint, bigint, bigint, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_worker_transfn(internal, text, text, text, bigint) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_worker_transfn(internal, text, text, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.bt_rank_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.bt_rank(left_item bigint, right_item bigint, winner bigint) (
-	SFUNC = @extschema@.bt_rank_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.bt_rank_finalfn,
-	COMBINEFUNC = @extschema@.bt_rank_combine,
-	SERIALFUNC = @extschema@.bt_rank_serialize, DESERIALFUNC = @extschema@.bt_rank_deserialize,
+	SFUNC = labeling_internal.bt_rank_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.bt_rank_finalfn,
+	COMBINEFUNC = labeling_internal.bt_rank_combine,
+	SERIALFUNC = labeling_internal.bt_rank_serialize, DESERIALFUNC = labeling_internal.bt_rank_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_rank(left_item text, right_item text, winner text) (
-	SFUNC = @extschema@.bt_rank_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.bt_rank_finalfn,
-	COMBINEFUNC = @extschema@.bt_rank_combine,
-	SERIALFUNC = @extschema@.bt_rank_serialize, DESERIALFUNC = @extschema@.bt_rank_deserialize,
+	SFUNC = labeling_internal.bt_rank_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.bt_rank_finalfn,
+	COMBINEFUNC = labeling_internal.bt_rank_combine,
+	SERIALFUNC = labeling_internal.bt_rank_serialize, DESERIALFUNC = labeling_internal.bt_rank_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_rank(left_item bigint, right_item bigint, winner bigint, worker bigint) (
-	SFUNC = @extschema@.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.bt_rank_finalfn,
-	COMBINEFUNC = @extschema@.bt_rank_combine,
-	SERIALFUNC = @extschema@.bt_rank_serialize, DESERIALFUNC = @extschema@.bt_rank_deserialize,
+	SFUNC = labeling_internal.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.bt_rank_finalfn,
+	COMBINEFUNC = labeling_internal.bt_rank_combine,
+	SERIALFUNC = labeling_internal.bt_rank_serialize, DESERIALFUNC = labeling_internal.bt_rank_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_rank(left_item bigint, right_item bigint, winner bigint, worker text) (
-	SFUNC = @extschema@.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.bt_rank_finalfn,
-	COMBINEFUNC = @extschema@.bt_rank_combine,
-	SERIALFUNC = @extschema@.bt_rank_serialize, DESERIALFUNC = @extschema@.bt_rank_deserialize,
+	SFUNC = labeling_internal.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.bt_rank_finalfn,
+	COMBINEFUNC = labeling_internal.bt_rank_combine,
+	SERIALFUNC = labeling_internal.bt_rank_serialize, DESERIALFUNC = labeling_internal.bt_rank_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_rank(left_item text, right_item text, winner text, worker bigint) (
-	SFUNC = @extschema@.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.bt_rank_finalfn,
-	COMBINEFUNC = @extschema@.bt_rank_combine,
-	SERIALFUNC = @extschema@.bt_rank_serialize, DESERIALFUNC = @extschema@.bt_rank_deserialize,
+	SFUNC = labeling_internal.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.bt_rank_finalfn,
+	COMBINEFUNC = labeling_internal.bt_rank_combine,
+	SERIALFUNC = labeling_internal.bt_rank_serialize, DESERIALFUNC = labeling_internal.bt_rank_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.bt_rank(left_item text, right_item text, winner text, worker text) (
-	SFUNC = @extschema@.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
-	FINALFUNC = @extschema@.bt_rank_finalfn,
-	COMBINEFUNC = @extschema@.bt_rank_combine,
-	SERIALFUNC = @extschema@.bt_rank_serialize, DESERIALFUNC = @extschema@.bt_rank_deserialize,
+	SFUNC = labeling_internal.bt_rank_worker_transfn, STYPE = internal, SSPACE = 4096,
+	FINALFUNC = labeling_internal.bt_rank_finalfn,
+	COMBINEFUNC = labeling_internal.bt_rank_combine,
+	SERIALFUNC = labeling_internal.bt_rank_serialize, DESERIALFUNC = labeling_internal.bt_rank_deserialize,
 	PARALLEL = SAFE
 );
 

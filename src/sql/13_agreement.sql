@@ -33,73 +33,73 @@ CREATE TYPE @extschema@.skill_estimate AS (
 COMMENT ON TYPE @extschema@.skill_estimate IS
 	'a worker''s accuracy on golden tasks: counts, raw accuracy, and the mean and exact 95% equal-tailed credible bounds of its Beta posterior';
 
-CREATE FUNCTION @extschema@.worker_skill_transfn(double precision[], text, text)
+CREATE FUNCTION labeling_internal.worker_skill_transfn(double precision[], text, text)
 	RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'worker_skill_transfn'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: NULL labels are skipped inside, NULL priors are an error
-CREATE FUNCTION @extschema@.worker_skill_prior_transfn(double precision[], text, text,
+CREATE FUNCTION labeling_internal.worker_skill_prior_transfn(double precision[], text, text,
 		double precision, double precision)
 	RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'worker_skill_prior_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.worker_skill_bool_transfn(double precision[], boolean)
+CREATE FUNCTION labeling_internal.worker_skill_bool_transfn(double precision[], boolean)
 	RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'worker_skill_bool_transfn'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: a NULL answer is skipped inside, NULL priors are an error
-CREATE FUNCTION @extschema@.worker_skill_bool_prior_transfn(double precision[], boolean,
+CREATE FUNCTION labeling_internal.worker_skill_bool_prior_transfn(double precision[], boolean,
 		double precision, double precision)
 	RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'worker_skill_bool_prior_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.worker_skill_combine(double precision[], double precision[])
+CREATE FUNCTION labeling_internal.worker_skill_combine(double precision[], double precision[])
 	RETURNS double precision[]
 	AS 'MODULE_PATHNAME', 'worker_skill_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state gives NULL
-CREATE FUNCTION @extschema@.worker_skill_finalfn(double precision[])
+CREATE FUNCTION labeling_internal.worker_skill_finalfn(double precision[])
 	RETURNS @extschema@.skill_estimate
 	AS 'MODULE_PATHNAME', 'worker_skill_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.worker_skill_transfn(double precision[], text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.worker_skill_prior_transfn(double precision[], text, text, double precision, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.worker_skill_bool_transfn(double precision[], boolean) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.worker_skill_bool_prior_transfn(double precision[], boolean, double precision, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.worker_skill_combine(double precision[], double precision[]) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.worker_skill_finalfn(double precision[]) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.worker_skill_transfn(double precision[], text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.worker_skill_prior_transfn(double precision[], text, text, double precision, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.worker_skill_bool_transfn(double precision[], boolean) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.worker_skill_bool_prior_transfn(double precision[], boolean, double precision, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.worker_skill_combine(double precision[], double precision[]) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.worker_skill_finalfn(double precision[]) IS 'aggregate final function';
 
 -- state: {n_answered, n_correct, prior_correct, prior_wrong}; priors 0 = not given (Beta(1, 1))
 CREATE AGGREGATE @extschema@.worker_skill(label text, golden_label text) (
-	SFUNC = @extschema@.worker_skill_transfn, STYPE = double precision[],
+	SFUNC = labeling_internal.worker_skill_transfn, STYPE = double precision[],
 	INITCOND = '{0,0,0,0}',
-	FINALFUNC = @extschema@.worker_skill_finalfn,
-	COMBINEFUNC = @extschema@.worker_skill_combine,
+	FINALFUNC = labeling_internal.worker_skill_finalfn,
+	COMBINEFUNC = labeling_internal.worker_skill_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.worker_skill(label text, golden_label text,
 		prior_correct double precision, prior_wrong double precision) (
-	SFUNC = @extschema@.worker_skill_prior_transfn, STYPE = double precision[],
+	SFUNC = labeling_internal.worker_skill_prior_transfn, STYPE = double precision[],
 	INITCOND = '{0,0,0,0}',
-	FINALFUNC = @extschema@.worker_skill_finalfn,
-	COMBINEFUNC = @extschema@.worker_skill_combine,
+	FINALFUNC = labeling_internal.worker_skill_finalfn,
+	COMBINEFUNC = labeling_internal.worker_skill_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.worker_skill(is_correct boolean) (
-	SFUNC = @extschema@.worker_skill_bool_transfn, STYPE = double precision[],
+	SFUNC = labeling_internal.worker_skill_bool_transfn, STYPE = double precision[],
 	INITCOND = '{0,0,0,0}',
-	FINALFUNC = @extschema@.worker_skill_finalfn,
-	COMBINEFUNC = @extschema@.worker_skill_combine,
+	FINALFUNC = labeling_internal.worker_skill_finalfn,
+	COMBINEFUNC = labeling_internal.worker_skill_combine,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.worker_skill(is_correct boolean,
 		prior_correct double precision, prior_wrong double precision) (
-	SFUNC = @extschema@.worker_skill_bool_prior_transfn, STYPE = double precision[],
+	SFUNC = labeling_internal.worker_skill_bool_prior_transfn, STYPE = double precision[],
 	INITCOND = '{0,0,0,0}',
-	FINALFUNC = @extschema@.worker_skill_finalfn,
-	COMBINEFUNC = @extschema@.worker_skill_combine,
+	FINALFUNC = labeling_internal.worker_skill_finalfn,
+	COMBINEFUNC = labeling_internal.worker_skill_combine,
 	PARALLEL = SAFE
 );
 
@@ -117,51 +117,51 @@ COMMENT ON AGGREGATE @extschema@.worker_skill(boolean, double precision, double 
 -- ---------------------------------------------------------------------------
 
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.agreement_pairs_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.agreement_pairs_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'agreement_pairs_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.agreement_pairs_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.agreement_pairs_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'agreement_pairs_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.agreement_pairs_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.agreement_pairs_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'agreement_pairs_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.agreement_pairs_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.agreement_pairs_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.agreement_pairs_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.agreement_pairs_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.agreement_pairs_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.agreement_pairs_deserialize(bytea, internal) IS 'aggregate deserialize function';
 
 -- not STRICT: NULL labels are skipped inside
-CREATE FUNCTION @extschema@.worker_class_skill_transfn(internal, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.worker_class_skill_transfn(internal, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'worker_class_skill_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: NULL labels are skipped inside, NULL priors are an error
-CREATE FUNCTION @extschema@.worker_class_skill_prior_transfn(internal, text, text,
+CREATE FUNCTION labeling_internal.worker_class_skill_prior_transfn(internal, text, text,
 		double precision, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'worker_class_skill_prior_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.worker_class_skill_finalfn(internal) RETURNS jsonb
+CREATE FUNCTION labeling_internal.worker_class_skill_finalfn(internal) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'worker_class_skill_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.worker_class_skill_transfn(internal, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.worker_class_skill_prior_transfn(internal, text, text, double precision, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.worker_class_skill_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.worker_class_skill_transfn(internal, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.worker_class_skill_prior_transfn(internal, text, text, double precision, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.worker_class_skill_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.worker_class_skill(label text, golden_label text) (
-	SFUNC = @extschema@.worker_class_skill_transfn, STYPE = internal, SSPACE = 512,
-	FINALFUNC = @extschema@.worker_class_skill_finalfn,
-	COMBINEFUNC = @extschema@.agreement_pairs_combine,
-	SERIALFUNC = @extschema@.agreement_pairs_serialize,
-	DESERIALFUNC = @extschema@.agreement_pairs_deserialize,
+	SFUNC = labeling_internal.worker_class_skill_transfn, STYPE = internal, SSPACE = 512,
+	FINALFUNC = labeling_internal.worker_class_skill_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_pairs_combine,
+	SERIALFUNC = labeling_internal.agreement_pairs_serialize,
+	DESERIALFUNC = labeling_internal.agreement_pairs_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.worker_class_skill(label text, golden_label text,
 		prior_correct double precision, prior_wrong double precision) (
-	SFUNC = @extschema@.worker_class_skill_prior_transfn, STYPE = internal, SSPACE = 512,
-	FINALFUNC = @extschema@.worker_class_skill_finalfn,
-	COMBINEFUNC = @extschema@.agreement_pairs_combine,
-	SERIALFUNC = @extschema@.agreement_pairs_serialize,
-	DESERIALFUNC = @extschema@.agreement_pairs_deserialize,
+	SFUNC = labeling_internal.worker_class_skill_prior_transfn, STYPE = internal, SSPACE = 512,
+	FINALFUNC = labeling_internal.worker_class_skill_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_pairs_combine,
+	SERIALFUNC = labeling_internal.agreement_pairs_serialize,
+	DESERIALFUNC = labeling_internal.agreement_pairs_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.worker_class_skill(text, text) IS
@@ -170,22 +170,22 @@ COMMENT ON AGGREGATE @extschema@.worker_class_skill(text, text, double precision
 	'skill per golden class as jsonb, with a Beta(prior_correct, prior_wrong) prior';
 
 -- not STRICT: rows with a NULL on either side are skipped inside
-CREATE FUNCTION @extschema@.cohen_kappa_transfn(internal, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.cohen_kappa_transfn(internal, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'cohen_kappa_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.cohen_kappa_finalfn(internal) RETURNS double precision
+CREATE FUNCTION labeling_internal.cohen_kappa_finalfn(internal) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'cohen_kappa_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.cohen_kappa_transfn(internal, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.cohen_kappa_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.cohen_kappa_transfn(internal, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.cohen_kappa_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.cohen_kappa(label_a text, label_b text) (
-	SFUNC = @extschema@.cohen_kappa_transfn, STYPE = internal, SSPACE = 512,
-	FINALFUNC = @extschema@.cohen_kappa_finalfn,
-	COMBINEFUNC = @extschema@.agreement_pairs_combine,
-	SERIALFUNC = @extschema@.agreement_pairs_serialize,
-	DESERIALFUNC = @extschema@.agreement_pairs_deserialize,
+	SFUNC = labeling_internal.cohen_kappa_transfn, STYPE = internal, SSPACE = 512,
+	FINALFUNC = labeling_internal.cohen_kappa_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_pairs_combine,
+	SERIALFUNC = labeling_internal.agreement_pairs_serialize,
+	DESERIALFUNC = labeling_internal.agreement_pairs_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.cohen_kappa(text, text) IS
@@ -196,48 +196,48 @@ COMMENT ON AGGREGATE @extschema@.cohen_kappa(text, text) IS
 -- ---------------------------------------------------------------------------
 
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.agreement_units_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.agreement_units_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'agreement_units_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.agreement_units_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.agreement_units_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'agreement_units_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.agreement_units_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.agreement_units_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'agreement_units_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.agreement_units_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.agreement_units_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.agreement_units_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.agreement_units_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.agreement_units_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.agreement_units_deserialize(bytea, internal) IS 'aggregate deserialize function';
 
 -- not STRICT: rows with a NULL unit or label are skipped inside
-CREATE FUNCTION @extschema@.fleiss_kappa_transfn(internal, bigint, text) RETURNS internal
+CREATE FUNCTION labeling_internal.fleiss_kappa_transfn(internal, bigint, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'fleiss_kappa_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.fleiss_kappa_transfn(internal, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.fleiss_kappa_transfn(internal, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'fleiss_kappa_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.fleiss_kappa_finalfn(internal) RETURNS double precision
+CREATE FUNCTION labeling_internal.fleiss_kappa_finalfn(internal) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'fleiss_kappa_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.fleiss_kappa_transfn(internal, bigint, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.fleiss_kappa_transfn(internal, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.fleiss_kappa_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.fleiss_kappa_transfn(internal, bigint, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.fleiss_kappa_transfn(internal, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.fleiss_kappa_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.fleiss_kappa(unit bigint, label text) (
-	SFUNC = @extschema@.fleiss_kappa_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.fleiss_kappa_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.fleiss_kappa_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.fleiss_kappa_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.fleiss_kappa(unit text, label text) (
-	SFUNC = @extschema@.fleiss_kappa_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.fleiss_kappa_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.fleiss_kappa_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.fleiss_kappa_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.fleiss_kappa(bigint, text) IS
@@ -247,106 +247,106 @@ COMMENT ON AGGREGATE @extschema@.fleiss_kappa(text, text) IS
 
 -- not STRICT: rows with a NULL unit, coder or value are skipped inside; a
 -- NULL metric is an error.  One C function serves every signature.
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, text) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, text) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, double precision) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, double precision) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, text, text) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, text, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, double precision, text) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, double precision, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, double precision, text) RETURNS internal
+CREATE FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, double precision, text) RETURNS internal
 	AS 'MODULE_PATHNAME', 'krippendorff_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state (no rows) gives NULL
-CREATE FUNCTION @extschema@.krippendorff_finalfn(internal) RETURNS double precision
+CREATE FUNCTION labeling_internal.krippendorff_finalfn(internal) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'krippendorff_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, text, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, double precision, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, double precision, text) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.krippendorff_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, text, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, bigint, anyelement, double precision, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_transfn(internal, text, anyelement, double precision, text) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.krippendorff_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit bigint, coder anyelement, value text) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit text, coder anyelement, value text) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit bigint, coder anyelement, value double precision) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit text, coder anyelement, value double precision) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit bigint, coder anyelement, value text, metric text) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit text, coder anyelement, value text, metric text) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit bigint, coder anyelement, value double precision, metric text) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE @extschema@.krippendorff_alpha(unit text, coder anyelement, value double precision, metric text) (
-	SFUNC = @extschema@.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
-	FINALFUNC = @extschema@.krippendorff_finalfn,
-	COMBINEFUNC = @extschema@.agreement_units_combine,
-	SERIALFUNC = @extschema@.agreement_units_serialize,
-	DESERIALFUNC = @extschema@.agreement_units_deserialize,
+	SFUNC = labeling_internal.krippendorff_transfn, STYPE = internal, SSPACE = 65536,
+	FINALFUNC = labeling_internal.krippendorff_finalfn,
+	COMBINEFUNC = labeling_internal.agreement_units_combine,
+	SERIALFUNC = labeling_internal.agreement_units_serialize,
+	DESERIALFUNC = labeling_internal.agreement_units_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.krippendorff_alpha(bigint, anyelement, text) IS

@@ -45,7 +45,7 @@ BEGIN
 		   AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
 		LEFT JOIN @extschema@.golden_labels g ON g.task_id OPERATOR(pg_catalog.=) j.task_id
 		WHERE ($3 IS NULL OR t.project_id OPERATOR(pg_catalog.=) $3)
-		  AND NOT @extschema@.live_worker_banned(ws.status, w.status)$q$,
+		  AND NOT labeling_internal.live_worker_banned(ws.status, w.status)$q$,
 		method || '_agg',
 		CASE WHEN method = 'wawa' THEN '' ELSE ', CASE WHEN $1 THEN g.label END, $2' END)
 	INTO m

@@ -6,47 +6,47 @@
 
 -- not STRICT: NULL labels and NULL skills are skipped inside; a NULL label
 -- set is an error
-CREATE FUNCTION @extschema@.one_coin_transfn(internal, text, double precision, text[])
+CREATE FUNCTION labeling_internal.one_coin_transfn(internal, text, double precision, text[])
 	RETURNS internal
 	AS 'MODULE_PATHNAME', 'one_coin_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.one_coin_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.one_coin_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'one_coin_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.one_coin_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.one_coin_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'one_coin_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.one_coin_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.one_coin_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'one_coin_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- not STRICT: a NULL state (no votes) gives NULL
-CREATE FUNCTION @extschema@.one_coin_finalfn(internal) RETURNS @extschema@.label_dist
+CREATE FUNCTION labeling_internal.one_coin_finalfn(internal) RETURNS @extschema@.label_dist
 	AS 'MODULE_PATHNAME', 'one_coin_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
-COMMENT ON FUNCTION @extschema@.one_coin_transfn(internal, text, double precision, text[]) IS
+COMMENT ON FUNCTION labeling_internal.one_coin_transfn(internal, text, double precision, text[]) IS
 	'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.one_coin_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.one_coin_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.one_coin_deserialize(bytea, internal) IS 'aggregate deserialize function';
-COMMENT ON FUNCTION @extschema@.one_coin_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.one_coin_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.one_coin_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.one_coin_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.one_coin_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.one_coin_posterior(label text, skill double precision, labels text[]) (
-	SFUNC = @extschema@.one_coin_transfn, STYPE = internal, SSPACE = 64,
-	FINALFUNC = @extschema@.one_coin_finalfn,
-	COMBINEFUNC = @extschema@.one_coin_combine,
-	SERIALFUNC = @extschema@.one_coin_serialize, DESERIALFUNC = @extschema@.one_coin_deserialize,
+	SFUNC = labeling_internal.one_coin_transfn, STYPE = internal, SSPACE = 64,
+	FINALFUNC = labeling_internal.one_coin_finalfn,
+	COMBINEFUNC = labeling_internal.one_coin_combine,
+	SERIALFUNC = labeling_internal.one_coin_serialize, DESERIALFUNC = labeling_internal.one_coin_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.one_coin_posterior(text, double precision, text[]) IS
 	'posterior over labels of one task given each vote and its worker''s accuracy (one-coin model, uniform prior)';
 
-CREATE FUNCTION @extschema@.one_coin_loo_agrees(posterior @extschema@.label_dist, label text,
+CREATE FUNCTION labeling_internal.one_coin_loo_agrees(posterior @extschema@.label_dist, label text,
 		skill double precision) RETURNS boolean
 	AS 'MODULE_PATHNAME', 'one_coin_loo_agrees'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.one_coin_loo_agrees(@extschema@.label_dist, text, double precision) IS
+COMMENT ON FUNCTION labeling_internal.one_coin_loo_agrees(@extschema@.label_dist, text, double precision) IS
 	'is label the top label of a one-coin posterior once this vote (of a worker with this accuracy) is taken out';
 
 -- The one place the credible bounds of golden accuracy come from: the
@@ -65,60 +65,60 @@ COMMENT ON FUNCTION @extschema@.accuracy_bound(double precision, bigint, bigint,
 -- The state shared by repeated_key and median: a list of 8-byte values
 -- (C, live_values.c)
 -- not STRICT: must handle a NULL state on either side
-CREATE FUNCTION @extschema@.live_values_combine(internal, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.live_values_combine(internal, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'live_values_combine'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION @extschema@.live_values_serialize(internal) RETURNS bytea
+CREATE FUNCTION labeling_internal.live_values_serialize(internal) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'live_values_serialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION @extschema@.live_values_deserialize(bytea, internal) RETURNS internal
+CREATE FUNCTION labeling_internal.live_values_deserialize(bytea, internal) RETURNS internal
 	AS 'MODULE_PATHNAME', 'live_values_deserialize'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.live_values_combine(internal, internal) IS 'aggregate combine function';
-COMMENT ON FUNCTION @extschema@.live_values_serialize(internal) IS 'aggregate serialize function';
-COMMENT ON FUNCTION @extschema@.live_values_deserialize(bytea, internal) IS 'aggregate deserialize function';
+COMMENT ON FUNCTION labeling_internal.live_values_combine(internal, internal) IS 'aggregate combine function';
+COMMENT ON FUNCTION labeling_internal.live_values_serialize(internal) IS 'aggregate serialize function';
+COMMENT ON FUNCTION labeling_internal.live_values_deserialize(bytea, internal) IS 'aggregate deserialize function';
 
 -- repeated_key(key): the smallest key occurring twice in a group (C, live_repeat.c)
 -- not STRICT: NULL keys are skipped inside
-CREATE FUNCTION @extschema@.repeated_key_transfn(internal, bigint) RETURNS internal
+CREATE FUNCTION labeling_internal.repeated_key_transfn(internal, bigint) RETURNS internal
 	AS 'MODULE_PATHNAME', 'repeated_key_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state (no keys) gives NULL
-CREATE FUNCTION @extschema@.repeated_key_finalfn(internal) RETURNS bigint
+CREATE FUNCTION labeling_internal.repeated_key_finalfn(internal) RETURNS bigint
 	AS 'MODULE_PATHNAME', 'repeated_key_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.repeated_key_transfn(internal, bigint) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.repeated_key_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.repeated_key_transfn(internal, bigint) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.repeated_key_finalfn(internal) IS 'aggregate final function';
 
-CREATE AGGREGATE @extschema@.repeated_key(key bigint) (
-	SFUNC = @extschema@.repeated_key_transfn, STYPE = internal, SSPACE = 128,
-	FINALFUNC = @extschema@.repeated_key_finalfn,
-	COMBINEFUNC = @extschema@.live_values_combine,
-	SERIALFUNC = @extschema@.live_values_serialize,
-	DESERIALFUNC = @extschema@.live_values_deserialize,
+CREATE AGGREGATE labeling_internal.repeated_key(key bigint) (
+	SFUNC = labeling_internal.repeated_key_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = labeling_internal.repeated_key_finalfn,
+	COMBINEFUNC = labeling_internal.live_values_combine,
+	SERIALFUNC = labeling_internal.live_values_serialize,
+	DESERIALFUNC = labeling_internal.live_values_deserialize,
 	PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE @extschema@.repeated_key(bigint) IS
+COMMENT ON AGGREGATE labeling_internal.repeated_key(bigint) IS
 	'the smallest key that occurs more than once in the group (NULL when all are distinct)';
 
 -- float8_median(x): percentile_cont(0.5) with a hashable state (C, live_median.c)
 -- not STRICT: NULL values are skipped inside
-CREATE FUNCTION @extschema@.median_transfn(internal, double precision) RETURNS internal
+CREATE FUNCTION labeling_internal.median_transfn(internal, double precision) RETURNS internal
 	AS 'MODULE_PATHNAME', 'median_transfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 -- not STRICT: a NULL state (no values) gives NULL
-CREATE FUNCTION @extschema@.median_finalfn(internal) RETURNS double precision
+CREATE FUNCTION labeling_internal.median_finalfn(internal) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'median_finalfn'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION @extschema@.median_transfn(internal, double precision) IS 'aggregate transition function';
-COMMENT ON FUNCTION @extschema@.median_finalfn(internal) IS 'aggregate final function';
+COMMENT ON FUNCTION labeling_internal.median_transfn(internal, double precision) IS 'aggregate transition function';
+COMMENT ON FUNCTION labeling_internal.median_finalfn(internal) IS 'aggregate final function';
 
 CREATE AGGREGATE @extschema@.float8_median(x double precision) (
-	SFUNC = @extschema@.median_transfn, STYPE = internal, SSPACE = 128,
-	FINALFUNC = @extschema@.median_finalfn,
-	COMBINEFUNC = @extschema@.live_values_combine,
-	SERIALFUNC = @extschema@.live_values_serialize,
-	DESERIALFUNC = @extschema@.live_values_deserialize,
+	SFUNC = labeling_internal.median_transfn, STYPE = internal, SSPACE = 128,
+	FINALFUNC = labeling_internal.median_finalfn,
+	COMBINEFUNC = labeling_internal.live_values_combine,
+	SERIALFUNC = labeling_internal.live_values_serialize,
+	DESERIALFUNC = labeling_internal.live_values_deserialize,
 	PARALLEL = SAFE
 );
 COMMENT ON AGGREGATE @extschema@.float8_median(double precision) IS

@@ -35,10 +35,10 @@
 
 -- True when a worker's judgments do not count in a project.
 -- not STRICT: a NULL status is not banned
-CREATE FUNCTION @extschema@.live_worker_banned(ws_status text, w_status text) RETURNS boolean
+CREATE FUNCTION labeling_internal.live_worker_banned(ws_status text, w_status text) RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	RETURN ws_status OPERATOR(pg_catalog.=) 'banned' OR w_status OPERATOR(pg_catalog.=) 'banned';
-COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
+COMMENT ON FUNCTION labeling_internal.live_worker_banned(text, text) IS
 	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
 
 -- Judgments an open regular task of a classification project may still
@@ -46,7 +46,7 @@ COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
 -- those up to min_overlap, at least one while it is open, never past
 -- max_overlap; 0 for golden, complete and closed tasks.
 -- not STRICT: NULL counts are treated as no judgments
-CREATE FUNCTION @extschema@.live_needed(status text, golden boolean, kind text, n_counted integer,
+CREATE FUNCTION labeling_internal.live_needed(status text, golden boolean, kind text, n_counted integer,
 		min_overlap integer, max_overlap integer)
 	RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -56,12 +56,12 @@ CREATE FUNCTION @extschema@.live_needed(status text, golden boolean, kind text, 
 									GREATEST(min_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0), 1)),
 							  0)
 				ELSE 0 END;
-COMMENT ON FUNCTION @extschema@.live_needed(text, boolean, text, integer, integer, integer) IS
+COMMENT ON FUNCTION labeling_internal.live_needed(text, boolean, text, integer, integer, integer) IS
 	'internal: judgments an open regular task may still need (task_state.needed)';
 
 -- Phase 1a: create the missing worker_state rows and lock all of them, in key order.
 -- not STRICT: NULL arrays mean no workers
-CREATE FUNCTION @extschema@.live_lock_workers(p_projects bigint[], p_workers bigint[])
+CREATE FUNCTION labeling_internal.live_lock_workers(p_projects bigint[], p_workers bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -81,13 +81,13 @@ BEGIN
 	FOR UPDATE OF ws;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_lock_workers(bigint[], bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_lock_workers(bigint[], bigint[]) IS
 	'internal: create and lock worker_state rows in key order';
 
 -- Phase 1b: recompute the statistics of locked workers; returns the pairs
 -- whose skill (the weight of their votes) changed.
 -- not STRICT: NULL arrays mean no workers
-CREATE FUNCTION @extschema@.live_worker_stats(p_projects bigint[], p_workers bigint[])
+CREATE FUNCTION labeling_internal.live_worker_stats(p_projects bigint[], p_workers bigint[])
 	RETURNS TABLE (project_id bigint, worker_id bigint)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -153,14 +153,14 @@ BEGIN
 	WHERE u.old_skill IS NOT NULL AND u.old_skill IS DISTINCT FROM u.new_skill;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_worker_stats(bigint[], bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_worker_stats(bigint[], bigint[]) IS
 	'internal: recompute worker_state statistics and skill; returns the workers whose skill changed';
 
 -- Send one NOTIFY per quality-control event.  Any role that can connect may
 -- LISTEN on any channel, so the payload is the event_id alone: a listener
 -- reads the event back from qc_events through its own privileges.
 -- not STRICT: a NULL array means no events
-CREATE FUNCTION @extschema@.live_notify_events(p_events bigint[])
+CREATE FUNCTION labeling_internal.live_notify_events(p_events bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -175,7 +175,7 @@ BEGIN
 	ORDER BY e.event_id;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_notify_events(bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_notify_events(bigint[]) IS
 	'internal: NOTIFY labeling_worker_ban / labeling_worker_flag for quality-control events';
 
 -- Apply the enabled quality-control rules on the given metrics to locked
@@ -184,7 +184,7 @@ COMMENT ON FUNCTION @extschema@.live_notify_events(bigint[]) IS
 -- firing is stored in qc_events with its evidence.  Returns the pairs that
 -- became banned.
 -- not STRICT: NULL arrays mean no workers
-CREATE FUNCTION @extschema@.live_qc(p_projects bigint[], p_workers bigint[], p_metrics text[])
+CREATE FUNCTION labeling_internal.live_qc(p_projects bigint[], p_workers bigint[], p_metrics text[])
 	RETURNS TABLE (project_id bigint, worker_id bigint)
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -268,7 +268,7 @@ BEGIN
 	IF v_events IS NULL THEN
 		RETURN;
 	END IF;
-	PERFORM @extschema@.live_notify_events(v_events);
+	PERFORM labeling_internal.live_notify_events(v_events);
 
 	RETURN QUERY
 	WITH d AS (
@@ -287,7 +287,7 @@ BEGIN
 	SELECT s.project_id, s.worker_id FROM s WHERE s.status = 'banned';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
+COMMENT ON FUNCTION labeling_internal.live_qc(bigint[], bigint[], text[]) IS
 	'internal: apply quality-control rules on some metrics to locked workers; returns the newly banned';
 
 -- Phase 2: lock tasks in task_id order; check that no new judgment went to
@@ -298,7 +298,7 @@ COMMENT ON FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) IS
 -- repeat can only come from the judgments of this statement: a project
 -- cannot stop allowing repeats while it has some.
 -- not STRICT: NULL arrays mean no tasks (and nothing to check)
-CREATE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
+CREATE FUNCTION labeling_internal.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -338,14 +338,14 @@ BEGIN
 	WITH agg AS (
 		SELECT j.task_id,
 			   count(*) AS n_judgments,
-			   count(*) FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
+			   count(*) FILTER (WHERE NOT labeling_internal.live_worker_banned(ws.status, w.status))
 				   AS n_counted,
 			   @extschema@.one_coin_posterior(j.label, ws.skill, p.labels)
-				   FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
+				   FILTER (WHERE NOT labeling_internal.live_worker_banned(ws.status, w.status))
 				   AS posterior,
-			   max(j.created_at) FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
+			   max(j.created_at) FILTER (WHERE NOT labeling_internal.live_worker_banned(ws.status, w.status))
 				   AS last_counted_at,
-			   @extschema@.repeated_key(j.worker_id) FILTER (WHERE NOT p.allow_repeat_judgments)
+			   labeling_internal.repeated_key(j.worker_id) FILTER (WHERE NOT p.allow_repeat_judgments)
 				   AS repeated_worker
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id = j.task_id
@@ -393,7 +393,7 @@ BEGIN
 			status = s.status,
 			golden = s.golden,
 			completed_at = CASE WHEN s.status = 'complete' THEN s.last_counted_at END,
-			needed = @extschema@.live_needed(s.status, s.golden, s.kind, s.n_counted::integer,
+			needed = labeling_internal.live_needed(s.status, s.golden, s.kind, s.n_counted::integer,
 											 s.min_overlap, s.max_overlap),
 			assigned = CASE WHEN s.golden OR s.kind <> 'classification' THEN 0 ELSE s.issued END
 		FROM s
@@ -410,7 +410,7 @@ BEGIN
 
 	IF v_repeat IS NOT NULL THEN
 		SELECT x.task_id, x.worker_id, p.name INTO r
-		FROM (SELECT v_repeat AS task_id, @extschema@.repeated_key(j.worker_id) AS worker_id
+		FROM (SELECT v_repeat AS task_id, labeling_internal.repeated_key(j.worker_id) AS worker_id
 			  FROM @extschema@.judgments j WHERE j.task_id = v_repeat) x
 		JOIN @extschema@.tasks t ON t.task_id = x.task_id
 		JOIN @extschema@.projects p ON p.project_id = t.project_id;
@@ -444,28 +444,28 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_tasks(bigint[], bigint[]) IS
 	'internal: lock and recompute task_state rows, check rules needing the lock, NOTIFY completions';
 
 -- Does one judgment agree with its task's posterior, leaving itself out?
 -- The judgments of a banned worker are not in the posterior: compared as is.
-CREATE FUNCTION @extschema@.live_agrees(ws_status text, w_status text, label text, task_label text,
+CREATE FUNCTION labeling_internal.live_agrees(ws_status text, w_status text, label text, task_label text,
 		posterior @extschema@.label_dist, skill double precision)
 	RETURNS boolean
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN CASE WHEN @extschema@.live_worker_banned(ws_status, w_status)
+	RETURN CASE WHEN labeling_internal.live_worker_banned(ws_status, w_status)
 				THEN label OPERATOR(pg_catalog.=) task_label
-				ELSE @extschema@.one_coin_loo_agrees(posterior, label, skill) END;
-COMMENT ON FUNCTION @extschema@.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) IS
+				ELSE labeling_internal.one_coin_loo_agrees(posterior, label, skill) END;
+COMMENT ON FUNCTION labeling_internal.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) IS
 	'internal: does a judgment agree with its task''s posterior without it';
 
 -- Counted judgments a task needs for a worker's judgment on it to be
 -- compared: another one, or the task's own for a banned worker.
-CREATE FUNCTION @extschema@.live_agreement_min_counted(ws_status text, w_status text)
+CREATE FUNCTION labeling_internal.live_agreement_min_counted(ws_status text, w_status text)
 	RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN CASE WHEN @extschema@.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END;
-COMMENT ON FUNCTION @extschema@.live_agreement_min_counted(text, text) IS
+	RETURN CASE WHEN labeling_internal.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END;
+COMMENT ON FUNCTION labeling_internal.live_agreement_min_counted(text, text) IS
 	'internal: counted judgments a task needs before a worker''s judgment on it is compared';
 
 -- Leave-one-out agreement of every worker with the current posteriors,
@@ -477,7 +477,7 @@ SELECT ts.project_id,
 	   j.worker_id,
 	   pg_catalog.count(*) AS judgments,
 	   pg_catalog.count(*) FILTER (
-		   WHERE @extschema@.live_agrees(ws.status, w.status, j.label, ts.label,
+		   WHERE labeling_internal.live_agrees(ws.status, w.status, j.label, ts.label,
 										 ts.posterior, ws.skill)) AS agreeing
 FROM @extschema@.judgments j
 JOIN @extschema@.task_state ts ON ts.task_id OPERATOR(pg_catalog.=) j.task_id
@@ -485,14 +485,14 @@ JOIN @extschema@.worker_state ws
   ON ws.project_id OPERATOR(pg_catalog.=) ts.project_id
  AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
 JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
-WHERE ts.n_counted OPERATOR(pg_catalog.>=) @extschema@.live_agreement_min_counted(ws.status, w.status)
+WHERE ts.n_counted OPERATOR(pg_catalog.>=) labeling_internal.live_agreement_min_counted(ws.status, w.status)
 GROUP BY ts.project_id, j.worker_id;
 COMMENT ON VIEW @extschema@.live_worker_agreement IS
 	'per project and worker: judgments compared with the live posteriors leaving themselves out, and how many agree';
 
 -- Phase 3: store the agreement of locked workers.
 -- not STRICT: NULL arrays mean no workers
-CREATE FUNCTION @extschema@.live_agreement(p_projects bigint[], p_workers bigint[])
+CREATE FUNCTION labeling_internal.live_agreement(p_projects bigint[], p_workers bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -511,7 +511,7 @@ BEGIN
 	WHERE ws.project_id = k.project_id AND ws.worker_id = k.worker_id;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_agreement(bigint[], bigint[]) IS
 	'internal: store the leave-one-out agreement of locked workers';
 
 -- The three phases.  p_tasks: tasks to recompute; (p_projects, p_workers):
@@ -521,7 +521,7 @@ COMMENT ON FUNCTION @extschema@.live_agreement(bigint[], bigint[]) IS
 -- tasks are recomputed); p_agreement: recompute agreement (and apply the
 -- agreement rules when p_qc).
 -- not STRICT: NULL arrays mean no tasks or workers
-CREATE FUNCTION @extschema@.live_update(p_tasks bigint[], p_projects bigint[], p_workers bigint[],
+CREATE FUNCTION labeling_internal.live_update(p_tasks bigint[], p_projects bigint[], p_workers bigint[],
 		p_new_tasks bigint[], p_qc boolean, p_cascade boolean, p_agreement boolean)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -533,18 +533,18 @@ DECLARE
 	v_tasks bigint[];
 BEGIN
 	-- phase 1: workers
-	PERFORM @extschema@.live_lock_workers(p_projects, p_workers);
+	PERFORM labeling_internal.live_lock_workers(p_projects, p_workers);
 	IF p_cascade THEN
-		PERFORM @extschema@.live_worker_stats(p_projects, p_workers);
+		PERFORM labeling_internal.live_worker_stats(p_projects, p_workers);
 		v_cp := p_projects;
 		v_cw := p_workers;
 	ELSE
 		SELECT array_agg(c.project_id), array_agg(c.worker_id) INTO v_cp, v_cw
-		FROM @extschema@.live_worker_stats(p_projects, p_workers) c;
+		FROM labeling_internal.live_worker_stats(p_projects, p_workers) c;
 	END IF;
 	IF p_qc THEN
 		SELECT v_cp || array_agg(b.project_id), v_cw || array_agg(b.worker_id) INTO v_cp, v_cw
-		FROM @extschema@.live_qc(p_projects, p_workers,
+		FROM labeling_internal.live_qc(p_projects, p_workers,
 								 ARRAY['golden_lower_bound', 'median_seconds']) b;
 	END IF;
 
@@ -562,23 +562,23 @@ BEGIN
 			  JOIN @extschema@.tasks t ON t.task_id = j.task_id
 			  WHERE j.worker_id = ANY (v_cw) AND t.project_id = ANY (v_cp)) x;
 	END IF;
-	PERFORM @extschema@.live_tasks(v_tasks, p_new_tasks);
+	PERFORM labeling_internal.live_tasks(v_tasks, p_new_tasks);
 
 	-- phase 3: agreement
 	IF p_agreement THEN
-		PERFORM @extschema@.live_agreement(p_projects, p_workers);
+		PERFORM labeling_internal.live_agreement(p_projects, p_workers);
 		IF p_qc THEN
-			PERFORM @extschema@.live_qc(p_projects, p_workers, ARRAY['agreement']);
+			PERFORM labeling_internal.live_qc(p_projects, p_workers, ARRAY['agreement']);
 		END IF;
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_update(bigint[], bigint[], bigint[], bigint[], boolean, boolean, boolean) IS
+COMMENT ON FUNCTION labeling_internal.live_update(bigint[], bigint[], bigint[], bigint[], boolean, boolean, boolean) IS
 	'internal: recompute worker_state and task_state for the given workers and tasks, in lock order';
 
 -- All tasks and worker pairs of a project, for the whole-project paths.
 -- not STRICT: called only with a project id
-CREATE FUNCTION @extschema@.live_update_project(p_project bigint, p_qc boolean)
+CREATE FUNCTION labeling_internal.live_update_project(p_project bigint, p_qc boolean)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -593,7 +593,7 @@ DECLARE
 	v_workers bigint[];
 	v_work_mem text;
 BEGIN
-	v_work_mem := @extschema@.live_bulk_mode(
+	v_work_mem := labeling_internal.live_bulk_mode(
 		(SELECT count(*) FROM @extschema@.judgments j
 		 JOIN @extschema@.tasks t ON t.task_id = j.task_id
 		 WHERE t.project_id = p_project),
@@ -608,12 +608,12 @@ BEGIN
 		  UNION
 		  SELECT ws.worker_id FROM @extschema@.worker_state ws
 		  WHERE ws.project_id = p_project) x;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, NULL,
 									p_qc, true, true);
-	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_update_project(bigint, boolean) IS
+COMMENT ON FUNCTION labeling_internal.live_update_project(bigint, boolean) IS
 	'internal: recompute the whole live state of one project';
 
 CREATE FUNCTION @extschema@.rebuild(project_id bigint)
@@ -628,7 +628,7 @@ BEGIN
 	END IF;
 	PERFORM 1 FROM @extschema@.projects p WHERE p.project_id = rebuild.project_id
 	FOR NO KEY UPDATE;
-	PERFORM @extschema@.live_update_project(rebuild.project_id, false);
+	PERFORM labeling_internal.live_update_project(rebuild.project_id, false);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.rebuild(bigint) IS

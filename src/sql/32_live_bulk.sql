@@ -10,7 +10,7 @@
 -- cheap where a hash join is right.  ANALYZE needs the table owner, so this
 -- function runs as the extension owner; it takes no input and analyzes only
 -- the extension's own tables, those that grew well past their statistics.
-CREATE FUNCTION @extschema@.live_analyze()
+CREATE FUNCTION labeling_internal.live_analyze()
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
@@ -31,7 +31,7 @@ BEGIN
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_analyze() IS
+COMMENT ON FUNCTION labeling_internal.live_analyze() IS
 	'internal: ANALYZE the tables the live functions read whose statistics are stale (runs as the extension owner)';
 
 -- Bulk mode for a statement of p_rows rows written into p_table.  From 1000
@@ -46,7 +46,7 @@ COMMENT ON FUNCTION @extschema@.live_analyze() IS
 -- and enable_sort in its own SET clause, so that these end with it, and give
 -- work_mem back with live_bulk_mode_end(the value returned here).
 -- not STRICT: called only with a row count and a table
-CREATE FUNCTION @extschema@.live_bulk_mode(p_rows bigint, p_table regclass)
+CREATE FUNCTION labeling_internal.live_bulk_mode(p_rows bigint, p_table regclass)
 	RETURNS text
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -62,18 +62,18 @@ BEGIN
 		PERFORM set_config('work_mem', '64MB', true);
 	END IF;
 	IF p_rows >= 0.2 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = p_table) THEN
-		PERFORM @extschema@.live_analyze();
+		PERFORM labeling_internal.live_analyze();
 		PERFORM set_config('enable_nestloop', 'off', true);
 		PERFORM set_config('enable_sort', 'off', true);
 	END IF;
 	RETURN v_work_mem;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_bulk_mode(bigint, regclass) IS
+COMMENT ON FUNCTION labeling_internal.live_bulk_mode(bigint, regclass) IS
 	'internal: custom plans, memory and fresh statistics for a statement that writes many rows';
 
 -- not STRICT: NULL means work_mem was not changed
-CREATE FUNCTION @extschema@.live_bulk_mode_end(p_work_mem text)
+CREATE FUNCTION labeling_internal.live_bulk_mode_end(p_work_mem text)
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -84,6 +84,6 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_bulk_mode_end(text) IS
+COMMENT ON FUNCTION labeling_internal.live_bulk_mode_end(text) IS
 	'internal: give back the work_mem changed by live_bulk_mode';
 

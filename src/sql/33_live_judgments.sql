@@ -7,7 +7,7 @@
 -- Report the first judgment (in judgment_id order) that breaks a rule
 -- checked without locks; raises, or returns quietly.
 -- not STRICT: most columns of a judgment may be NULL
-CREATE FUNCTION @extschema@.live_check_judgment(p_judgment_id bigint, p_task_id bigint,
+CREATE FUNCTION labeling_internal.live_check_judgment(p_judgment_id bigint, p_task_id bigint,
 		p_worker_id bigint, p_label text, p_score double precision, p_version integer,
 		p_assignment_id bigint, p_check_assignment boolean)
 	RETURNS void
@@ -71,10 +71,10 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_check_judgment(bigint, bigint, bigint, text, double precision, integer, bigint, boolean) IS
+COMMENT ON FUNCTION labeling_internal.live_check_judgment(bigint, bigint, bigint, text, double precision, integer, bigint, boolean) IS
 	'internal: raise the error for a judgment that breaks a rule checked without locks';
 
-CREATE FUNCTION @extschema@.judgments_after_insert()
+CREATE FUNCTION labeling_internal.judgments_after_insert()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -101,7 +101,7 @@ BEGIN
 	IF v_rows = 0 THEN
 		RETURN NULL;
 	END IF;
-	v_work_mem := @extschema@.live_bulk_mode(v_rows, '@extschema@.judgments'::regclass);
+	v_work_mem := labeling_internal.live_bulk_mode(v_rows, '@extschema@.judgments'::regclass);
 
 	-- the first row (in judgment_id order) breaking a rule checked without
 	-- locks; the score and assignment rules only when some row has one
@@ -132,7 +132,7 @@ BEGIN
 		LIMIT 1;
 	END IF;
 	IF FOUND THEN
-		PERFORM @extschema@.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
+		PERFORM labeling_internal.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
 												r.score, r.guidelines_version, r.assignment_id, true);
 		RAISE EXCEPTION 'judgment % breaks a rule', r.judgment_id;	-- not reached
 	END IF;
@@ -184,7 +184,7 @@ BEGIN
 		SELECT array_agg(DISTINCT n.task_id) INTO v_open_tasks
 		FROM new_rows n WHERE n.assignment_id IS NULL;
 	END IF;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, v_open_tasks,
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, v_open_tasks,
 									true, false, true);
 	IF v_assignments > 0 THEN
 		SELECT ts.task_id, p.name INTO r
@@ -204,17 +204,17 @@ BEGIN
 					  HINT = 'Set projects.allow_judgments_on_closed to accept them.';
 		END IF;
 	END IF;
-	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.judgments_after_insert() IS
+COMMENT ON FUNCTION labeling_internal.judgments_after_insert() IS
 	'trigger: validate new judgments, then update task_state and worker_state, apply rules, NOTIFY';
 
 -- UPDATE or DELETE of judgments.  An update may change the label, the
 -- score, the guidelines version, the time or created_at, never the keys, so
 -- the old rows name the tasks and workers to recompute in both cases.
-CREATE FUNCTION @extschema@.judgments_after_change()
+CREATE FUNCTION labeling_internal.judgments_after_change()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -249,7 +249,7 @@ BEGIN
 			   OR n.guidelines_version IS DISTINCT FROM o.guidelines_version
 			ORDER BY n.judgment_id
 		LOOP
-			PERFORM @extschema@.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
+			PERFORM labeling_internal.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
 													r.score, r.guidelines_version, r.assignment_id,
 													false);
 		END LOOP;
@@ -259,21 +259,21 @@ BEGIN
 	IF v_tasks IS NULL THEN
 		RETURN NULL;
 	END IF;
-	v_work_mem := @extschema@.live_bulk_mode((SELECT count(*) FROM old_rows),
+	v_work_mem := labeling_internal.live_bulk_mode((SELECT count(*) FROM old_rows),
 											 '@extschema@.judgments'::regclass);
 	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
 	FROM (SELECT DISTINCT t.project_id, o.worker_id
 		  FROM old_rows o JOIN @extschema@.tasks t ON t.task_id = o.task_id) x;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, NULL,
 									true, false, true);
-	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.judgments_after_change() IS
+COMMENT ON FUNCTION labeling_internal.judgments_after_change() IS
 	'trigger: after UPDATE (keys are immutable, changed rows are validated) or DELETE, update the live state';
 
-CREATE FUNCTION @extschema@.judgments_after_truncate()
+CREATE FUNCTION labeling_internal.judgments_after_truncate()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -282,23 +282,23 @@ DECLARE
 	v_project bigint;
 BEGIN
 	FOR v_project IN SELECT p.project_id FROM @extschema@.projects p ORDER BY p.project_id LOOP
-		PERFORM @extschema@.live_update_project(v_project, false);
+		PERFORM labeling_internal.live_update_project(v_project, false);
 	END LOOP;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.judgments_after_truncate() IS
+COMMENT ON FUNCTION labeling_internal.judgments_after_truncate() IS
 	'trigger: recompute the live state of every project after TRUNCATE judgments';
 
 CREATE TRIGGER judgments_live_insert AFTER INSERT ON @extschema@.judgments
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_insert();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.judgments_after_insert();
 CREATE TRIGGER judgments_live_update AFTER UPDATE ON @extschema@.judgments
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.judgments_after_change();
 CREATE TRIGGER judgments_live_delete AFTER DELETE ON @extschema@.judgments
 	REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.judgments_after_change();
 CREATE TRIGGER judgments_live_truncate AFTER TRUNCATE ON @extschema@.judgments
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.judgments_after_truncate();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.judgments_after_truncate();
 

@@ -5,7 +5,7 @@
 -- (31_live_update.sql).
 -- ---------------------------------------------------------------------------
 
-CREATE FUNCTION @extschema@.tasks_after_insert()
+CREATE FUNCTION labeling_internal.tasks_after_insert()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -13,7 +13,7 @@ CREATE FUNCTION @extschema@.tasks_after_insert()
 BEGIN
 	INSERT INTO @extschema@.task_state (task_id, project_id, status, priority, needed)
 	SELECT n.task_id, n.project_id, x.status, n.priority,
-		   @extschema@.live_needed(x.status, false, p.kind, 0, p.min_overlap, p.max_overlap)
+		   labeling_internal.live_needed(x.status, false, p.kind, 0, p.min_overlap, p.max_overlap)
 	FROM new_rows n
 	JOIN @extschema@.projects p ON p.project_id = n.project_id
 	CROSS JOIN LATERAL (SELECT CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END AS status) x
@@ -21,10 +21,10 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.tasks_after_insert() IS
+COMMENT ON FUNCTION labeling_internal.tasks_after_insert() IS
 	'trigger: create the task_state row of new tasks';
 
-CREATE FUNCTION @extschema@.tasks_after_update()
+CREATE FUNCTION labeling_internal.tasks_after_update()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -49,7 +49,7 @@ BEGIN
 	FROM old_rows o JOIN new_rows n ON n.task_id = o.task_id
 	WHERE n.status <> o.status OR n.priority <> o.priority;
 	IF v_tasks IS NOT NULL THEN
-		PERFORM @extschema@.live_tasks(v_tasks, NULL);
+		PERFORM labeling_internal.live_tasks(v_tasks, NULL);
 		-- the copy of the priority that orders next_tasks() (rows locked above)
 		UPDATE @extschema@.task_state ts SET priority = n.priority
 		FROM new_rows n
@@ -58,18 +58,18 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.tasks_after_update() IS
+COMMENT ON FUNCTION labeling_internal.tasks_after_update() IS
 	'trigger: tasks stay in their project; closing, reopening or reprioritising a task updates its state';
 
 CREATE TRIGGER tasks_live_insert AFTER INSERT ON @extschema@.tasks
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.tasks_after_insert();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.tasks_after_insert();
 CREATE TRIGGER tasks_live_update AFTER UPDATE ON @extschema@.tasks
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.tasks_after_update();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.tasks_after_update();
 
 -- golden labels: validate, then recompute the golden tasks and their judges
-CREATE FUNCTION @extschema@.golden_labels_after_change()
+CREATE FUNCTION labeling_internal.golden_labels_after_change()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -130,34 +130,34 @@ BEGIN
 	IF v_tasks IS NULL THEN
 		RETURN NULL;
 	END IF;
-	v_work_mem := @extschema@.live_bulk_mode(cardinality(v_tasks),
+	v_work_mem := labeling_internal.live_bulk_mode(cardinality(v_tasks),
 											 '@extschema@.golden_labels'::regclass);
 	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
 	FROM (SELECT DISTINCT t.project_id, j.worker_id
 		  FROM unnest(v_tasks) AS u(task_id)
 		  JOIN @extschema@.judgments j ON j.task_id = u.task_id
 		  JOIN @extschema@.tasks t ON t.task_id = j.task_id) x;
-	PERFORM @extschema@.live_update(v_tasks, v_projects, v_workers, NULL,
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, NULL,
 									true, false, false);
-	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.golden_labels_after_change() IS
+COMMENT ON FUNCTION labeling_internal.golden_labels_after_change() IS
 	'trigger: validate golden labels, then update golden records, skills and affected tasks';
 
 CREATE TRIGGER golden_labels_live_insert AFTER INSERT ON @extschema@.golden_labels
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.golden_labels_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.golden_labels_after_change();
 CREATE TRIGGER golden_labels_live_update AFTER UPDATE ON @extschema@.golden_labels
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.golden_labels_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.golden_labels_after_change();
 CREATE TRIGGER golden_labels_live_delete AFTER DELETE ON @extschema@.golden_labels
 	REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.golden_labels_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.golden_labels_after_change();
 
 -- workers: a ban on the account (workers.status) applies in every project
-CREATE FUNCTION @extschema@.workers_after_update()
+CREATE FUNCTION labeling_internal.workers_after_update()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -182,29 +182,29 @@ BEGIN
 	IF v_events IS NULL THEN
 		RETURN NULL;
 	END IF;
-	PERFORM @extschema@.live_notify_events(v_events);
+	PERFORM labeling_internal.live_notify_events(v_events);
 
 	SELECT array_agg(ws.project_id), array_agg(ws.worker_id) INTO v_projects, v_workers
 	FROM @extschema@.worker_state ws
 	JOIN @extschema@.qc_events e ON e.worker_id = ws.worker_id
 	JOIN unnest(v_events) AS u(event_id) ON u.event_id = e.event_id;
 	IF v_projects IS NOT NULL THEN
-		PERFORM @extschema@.live_update(NULL, v_projects, v_workers, NULL,
+		PERFORM labeling_internal.live_update(NULL, v_projects, v_workers, NULL,
 										false, true, true);
 	END IF;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.workers_after_update() IS
+COMMENT ON FUNCTION labeling_internal.workers_after_update() IS
 	'trigger: record a ban or unban of a worker account and recompute the tasks it judged';
 
 CREATE TRIGGER workers_live_update AFTER UPDATE ON @extschema@.workers
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.workers_after_update();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.workers_after_update();
 
 -- projects: labels are distinct; a change of guidelines raises the version;
 -- a label in use cannot be removed; the kind cannot change once answered
-CREATE FUNCTION @extschema@.projects_before_write()
+CREATE FUNCTION labeling_internal.projects_before_write()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -277,10 +277,10 @@ BEGIN
 	RETURN NEW;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.projects_before_write() IS
+COMMENT ON FUNCTION labeling_internal.projects_before_write() IS
 	'trigger: check labels and kind changes, raise the guidelines version when guidelines change';
 
-CREATE FUNCTION @extschema@.projects_after_write()
+CREATE FUNCTION labeling_internal.projects_after_write()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -296,21 +296,21 @@ BEGIN
 			OR NEW.min_overlap <> OLD.min_overlap OR NEW.max_overlap <> OLD.max_overlap
 			OR NEW.target_confidence <> OLD.target_confidence
 			OR NEW.prior_correct <> OLD.prior_correct OR NEW.prior_wrong <> OLD.prior_wrong) THEN
-		PERFORM @extschema@.live_update_project(NEW.project_id, true);
+		PERFORM labeling_internal.live_update_project(NEW.project_id, true);
 	END IF;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.projects_after_write() IS
+COMMENT ON FUNCTION labeling_internal.projects_after_write() IS
 	'trigger: keep project_guidelines, recompute the project when labels, overlap, target or prior change';
 
 CREATE TRIGGER projects_check BEFORE INSERT OR UPDATE ON @extschema@.projects
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.projects_before_write();
+	FOR EACH ROW EXECUTE FUNCTION labeling_internal.projects_before_write();
 CREATE TRIGGER projects_live AFTER INSERT OR UPDATE ON @extschema@.projects
-	FOR EACH ROW EXECUTE FUNCTION @extschema@.projects_after_write();
+	FOR EACH ROW EXECUTE FUNCTION labeling_internal.projects_after_write();
 
 -- comparisons: both items are tasks of one side-by-side project
-CREATE FUNCTION @extschema@.comparisons_after_write()
+CREATE FUNCTION labeling_internal.comparisons_after_write()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -414,13 +414,13 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.comparisons_after_write() IS
+COMMENT ON FUNCTION labeling_internal.comparisons_after_write() IS
 	'trigger: check that comparisons pair two tasks of one side-by-side project, once per worker';
 
 CREATE TRIGGER comparisons_live_insert AFTER INSERT ON @extschema@.comparisons
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.comparisons_after_write();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.comparisons_after_write();
 CREATE TRIGGER comparisons_live_update AFTER UPDATE ON @extschema@.comparisons
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.comparisons_after_write();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.comparisons_after_write();
 

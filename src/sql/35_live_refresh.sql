@@ -65,7 +65,7 @@ BEGIN
 				  HINT = format('Available methods: %s.',
 								(SELECT string_agg(m, ', ') FROM @extschema@.refresh_methods() m));
 	END IF;
-	v_work_mem := @extschema@.live_bulk_mode(
+	v_work_mem := labeling_internal.live_bulk_mode(
 		(SELECT count(*) FROM @extschema@.judgments j
 		 JOIN @extschema@.tasks t ON t.task_id = j.task_id
 		 WHERE t.project_id = p.project_id),
@@ -94,7 +94,7 @@ BEGIN
 				ON ws.project_id = t.project_id AND ws.worker_id = j.worker_id
 			  JOIN @extschema@.workers w ON w.worker_id = j.worker_id
 			  WHERE t.project_id = p.project_id
-				AND NOT @extschema@.live_worker_banned(ws.status, w.status)
+				AND NOT labeling_internal.live_worker_banned(ws.status, w.status)
 			  GROUP BY j.task_id) f
 		WHERE f.d IS NOT NULL;
 	ELSE
@@ -125,7 +125,7 @@ BEGIN
 	CROSS JOIN LATERAL (SELECT @extschema@.probability(rl.posterior, j.label) AS probability) x
 	WHERE rl.project_id = p.project_id
 	  AND g.task_id IS NULL
-	  AND NOT @extschema@.live_worker_banned(ws.status, w.status)
+	  AND NOT labeling_internal.live_worker_banned(ws.status, w.status)
 	GROUP BY j.worker_id
 	ORDER BY j.worker_id;
 
@@ -140,7 +140,7 @@ BEGIN
 						 ON ws.project_id = p.project_id AND ws.worker_id = j.worker_id
 					   JOIN @extschema@.workers w ON w.worker_id = j.worker_id
 					   WHERE rl.project_id = p.project_id
-						 AND NOT @extschema@.live_worker_banned(ws.status, w.status)),
+						 AND NOT labeling_internal.live_worker_banned(ws.status, w.status)),
 		golden_tasks = g.n,
 		golden_accuracy = g.accuracy,
 		details = jsonb_build_object('prior_correct', p.prior_correct,
@@ -154,12 +154,12 @@ BEGIN
 	WHERE r.run_id = v_run.run_id;
 
 	-- the new skills weight every live posterior; rules see the new record
-	PERFORM @extschema@.live_update_project(p.project_id, true);
+	PERFORM labeling_internal.live_update_project(p.project_id, true);
 
 	UPDATE @extschema@.refresh_runs r SET finished_at = clock_timestamp()
 	WHERE r.run_id = v_run.run_id
 	RETURNING * INTO v_run;
-	PERFORM @extschema@.live_bulk_mode_end(v_work_mem);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
 	RETURN v_run;
 END
 $$;

@@ -26,7 +26,7 @@ BEGIN
 		RAISE EXCEPTION 'no project % or no worker %', set_worker_status.project_id, set_worker_status.worker_id
 			USING ERRCODE = 'foreign_key_violation';
 	END IF;
-	PERFORM @extschema@.live_lock_workers(ARRAY[set_worker_status.project_id],
+	PERFORM labeling_internal.live_lock_workers(ARRAY[set_worker_status.project_id],
 										  ARRAY[set_worker_status.worker_id]);
 	SELECT ws.status INTO v_old FROM @extschema@.worker_state ws
 	WHERE ws.project_id = set_worker_status.project_id AND ws.worker_id = set_worker_status.worker_id;
@@ -43,9 +43,9 @@ BEGIN
 	UPDATE @extschema@.worker_state ws
 	SET status = set_worker_status.status, status_changed_at = now()
 	WHERE ws.project_id = set_worker_status.project_id AND ws.worker_id = set_worker_status.worker_id;
-	PERFORM @extschema@.live_notify_events(ARRAY[e.event_id]);
+	PERFORM labeling_internal.live_notify_events(ARRAY[e.event_id]);
 	IF (v_old = 'banned') <> (status = 'banned') THEN
-		PERFORM @extschema@.live_update(NULL, ARRAY[set_worker_status.project_id],
+		PERFORM labeling_internal.live_update(NULL, ARRAY[set_worker_status.project_id],
 										ARRAY[set_worker_status.worker_id], NULL,
 										false, true, true);
 	END IF;

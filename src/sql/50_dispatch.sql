@@ -70,23 +70,23 @@ COMMENT ON INDEX @extschema@.judgments_assignment_idx IS
 -- The role a dispatch call acts as.  Inside a SECURITY DEFINER function
 -- current_user is the owner, but the role GUC still holds what SET ROLE set
 -- (and SET ROLE cannot run inside a SECURITY DEFINER function).
-CREATE FUNCTION @extschema@.dispatch_caller() RETURNS name
+CREATE FUNCTION labeling_internal.dispatch_caller() RETURNS name
 	LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none'
 				THEN SESSION_USER
 				ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
-COMMENT ON FUNCTION @extschema@.dispatch_caller() IS
+COMMENT ON FUNCTION labeling_internal.dispatch_caller() IS
 	'internal: the calling role of next_tasks() and submit(): the role set by SET ROLE, else the session user';
 
 -- The worker a call may act for, or an error.  The check comes before any
 -- lock, so that a refused call holds nothing.
 -- not STRICT: a NULL worker is reported
-CREATE FUNCTION @extschema@.dispatch_worker(p_worker_id bigint) RETURNS @extschema@.workers
+CREATE FUNCTION labeling_internal.dispatch_worker(p_worker_id bigint) RETURNS @extschema@.workers
 	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	v_role name := @extschema@.dispatch_caller();
+	v_role name := labeling_internal.dispatch_caller();
 	w @extschema@.workers;
 BEGIN
 	IF p_worker_id IS NULL THEN
@@ -110,19 +110,19 @@ BEGIN
 			  HINT = 'Log in (or SET ROLE) as that worker''s role; members of labeling_admin act for any worker.';
 END
 $$;
-COMMENT ON FUNCTION @extschema@.dispatch_worker(bigint) IS
+COMMENT ON FUNCTION labeling_internal.dispatch_worker(bigint) IS
 	'internal: the workers row a call of next_tasks() or submit() may act for, or an insufficient_privilege error';
 
 -- A uniform double in [0, 1) from the first 48 bits of gen_random_uuid()
 -- (random in a version 4 UUID): the server's strong random source, which
 -- the session's setseed() does not touch.  One expression: inlined.
-CREATE FUNCTION @extschema@.dispatch_random() RETURNS double precision
+CREATE FUNCTION labeling_internal.dispatch_random() RETURNS double precision
 	LANGUAGE sql VOLATILE PARALLEL SAFE
 	RETURN (('x' OPERATOR(pg_catalog.||)
 			 pg_catalog.substr(pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
 							   1, 12))::pg_catalog.bit(48)::pg_catalog.int8)::pg_catalog.float8
 		   OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8;
-COMMENT ON FUNCTION @extschema@.dispatch_random() IS
+COMMENT ON FUNCTION labeling_internal.dispatch_random() IS
 	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
 
 -- The assigned count of the tasks whose assignments a statement wrote.
@@ -134,7 +134,7 @@ COMMENT ON FUNCTION @extschema@.dispatch_random() IS
 -- under the locks it takes in its own order.  Golden tasks (and tasks of
 -- side-by-side projects) keep 0 and are never locked here: many workers
 -- hold the same golden task.
-CREATE FUNCTION @extschema@.assignments_after_change()
+CREATE FUNCTION labeling_internal.assignments_after_change()
 	RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -177,20 +177,20 @@ BEGIN
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.assignments_after_change() IS
+COMMENT ON FUNCTION labeling_internal.assignments_after_change() IS
 	'trigger: keep task_state.assigned, the issued assignments of regular tasks';
 
 CREATE TRIGGER assignments_dispatch_insert AFTER INSERT ON @extschema@.assignments
 	REFERENCING NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.assignments_after_change();
 CREATE TRIGGER assignments_dispatch_update AFTER UPDATE ON @extschema@.assignments
 	REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.assignments_after_change();
 CREATE TRIGGER assignments_dispatch_delete AFTER DELETE ON @extschema@.assignments
 	REFERENCING OLD TABLE AS old_rows
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.assignments_after_change();
 CREATE TRIGGER assignments_dispatch_truncate AFTER TRUNCATE ON @extschema@.assignments
-	FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.assignments_after_change();
+	FOR EACH STATEMENT EXECUTE FUNCTION labeling_internal.assignments_after_change();
 
 -- Mark a project's (or every project's) expired assignments expired.
 -- Assignments whose row, or whose regular task's row, another transaction
@@ -268,7 +268,7 @@ DECLARE
 	v_task bigint;
 	v_seed bigint;
 BEGIN
-	w := @extschema@.dispatch_worker(next_tasks.worker_id);
+	w := labeling_internal.dispatch_worker(next_tasks.worker_id);
 	IF next_tasks.project_id IS NULL OR next_tasks.n IS NULL THEN
 		RAISE EXCEPTION 'project_id and n must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
@@ -336,7 +336,7 @@ BEGIN
 	FOREACH v_task IN ARRAY coalesce(v_regular, '{}') LOOP
 		v_pending := 0;
 		IF p.golden_rate > 0 THEN
-			WHILE v_slots < v_room AND @extschema@.dispatch_random() < p.golden_rate LOOP
+			WHILE v_slots < v_room AND labeling_internal.dispatch_random() < p.golden_rate LOOP
 				v_pending := v_pending + 1;
 				v_slots := v_slots + 1;
 			END LOOP;
@@ -348,7 +348,7 @@ BEGIN
 		EXIT WHEN v_slots >= v_room;
 	END LOOP;
 	IF v_golden_slots > 0 THEN
-		v_seed := (@extschema@.dispatch_random() * 9007199254740992)::bigint;
+		v_seed := (labeling_internal.dispatch_random() * 9007199254740992)::bigint;
 		-- golden tasks the worker has never been handed (in any state:
 		-- issued, submitted, expired or cancelled) nor judged, in random
 		-- order (no lock: a golden task has no overlap to protect)
@@ -372,7 +372,7 @@ BEGIN
 		SELECT c.task_id, w.worker_id, now(), now() + p.assignment_ttl,
 			   p.guidelines_version, p.price_per_judgment
 		FROM unnest(v_take || coalesce(v_golden, '{}')) AS c(task_id)
-		ORDER BY @extschema@.dispatch_random()
+		ORDER BY labeling_internal.dispatch_random()
 		RETURNING a.assignment_id, a.task_id, a.guidelines_version, a.price, a.expires_at
 	)
 	SELECT i.assignment_id, t.payload, p.labels, i.guidelines_version, i.price, i.expires_at
@@ -395,7 +395,7 @@ DECLARE
 	a @extschema@.assignments;
 	w @extschema@.workers;
 	p @extschema@.projects;
-	v_role name := @extschema@.dispatch_caller();
+	v_role name := labeling_internal.dispatch_caller();
 	v_admin boolean;
 	v_task_status text;
 	v_since timestamptz;
@@ -423,7 +423,7 @@ BEGIN
 			USING ERRCODE = 'no_data_found',
 				  HINT = 'Submit the assignments next_tasks() handed out to you.';
 	END IF;
-	w := @extschema@.dispatch_worker(a.worker_id);
+	w := labeling_internal.dispatch_worker(a.worker_id);
 	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id
 	FOR UPDATE;
 	IF a.worker_id <> w.worker_id THEN

@@ -9,16 +9,16 @@
 -- ---------------------------------------------------------------------------
 
 -- not STRICT: a trigger function
-CREATE FUNCTION @extschema@.live_restore_guard() RETURNS trigger
+CREATE FUNCTION labeling_internal.live_restore_guard() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'live_restore_guard'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION @extschema@.live_restore_guard() IS
+COMMENT ON FUNCTION labeling_internal.live_restore_guard() IS
 	'trigger: in a session restoring a dump, load the rows as dumped (session_replication_role = replica for the transaction; superuser only)';
 
 -- Give every table whose rows pg_dump keeps (extconfig) its guard, once.
 -- Run by the install script and again by every upgrade script, so that the
 -- tables an upgrade adds are guarded as in a fresh install.
-CREATE FUNCTION @extschema@.live_restore_guards()
+CREATE FUNCTION labeling_internal.live_restore_guards()
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -37,12 +37,12 @@ BEGIN
 		ORDER BY c.relname
 	LOOP
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %s FOR EACH STATEMENT EXECUTE FUNCTION %s()',
-					   r.relname || '_restore_guard', r.tbl, '@extschema@.live_restore_guard');
+					   r.relname || '_restore_guard', r.tbl, 'labeling_internal.live_restore_guard');
 		EXECUTE format('COMMENT ON TRIGGER %I ON %s IS %L', r.relname || '_restore_guard', r.tbl,
 					   'a session restoring a dump loads the rows as dumped (see live_restore_guard)');
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_restore_guards() IS
+COMMENT ON FUNCTION labeling_internal.live_restore_guards() IS
 	'internal: give every table of the extension kept by pg_dump its restore guard trigger (run by the install and upgrade scripts)';
-SELECT @extschema@.live_restore_guards();
+SELECT labeling_internal.live_restore_guards();

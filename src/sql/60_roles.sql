@@ -45,9 +45,12 @@ END
 $$;
 
 GRANT USAGE ON SCHEMA @extschema@ TO labeling_admin, labeling_analyst, labeling_worker;
+-- the triggers an admin's writes fire, and the analyses over the schema,
+-- call the helpers of labeling_internal by name
+GRANT USAGE ON SCHEMA labeling_internal TO labeling_admin, labeling_analyst;
 
 -- The default privileges of every table, view and function of the
--- extension's schema, applied at the end of the install script and again at
+-- extension's schemas, applied at the end of the install script and again at
 -- the end of every upgrade script, so that the objects an upgrade adds get
 -- the same privileges as in a fresh install:
 --   tables: admin reads and writes, analyst reads;
@@ -56,7 +59,7 @@ GRANT USAGE ON SCHEMA @extschema@ TO labeling_admin, labeling_analyst, labeling_
 --     labeling_admin only, who fires the triggers that call them.
 -- The grants below it (workers' dispatch functions, analysts' read-only
 -- analyses) are stated one by one.
-CREATE FUNCTION @extschema@.roles_grant_defaults()
+CREATE FUNCTION labeling_internal.roles_grant_defaults()
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -80,7 +83,7 @@ BEGIN
 	FOR r IN
 		SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS fn
 		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-		WHERE n.nspname = '@extschema@' AND p.prokind = 'f' AND p.provolatile <> 'i'
+		WHERE n.nspname IN ('@extschema@', 'labeling_internal') AND p.prokind = 'f' AND p.provolatile <> 'i'
 		ORDER BY 1
 	LOOP
 		EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.fn);
@@ -88,9 +91,9 @@ BEGIN
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.roles_grant_defaults() IS
+COMMENT ON FUNCTION labeling_internal.roles_grant_defaults() IS
 	'internal: the default privileges of the extension''s tables, views and functions (run by the install and upgrade scripts)';
-SELECT @extschema@.roles_grant_defaults();
+SELECT labeling_internal.roles_grant_defaults();
 GRANT SELECT ON @extschema@.my_assignments TO labeling_worker;
 
 -- The workers get the two dispatch functions.

@@ -9,6 +9,155 @@
 \echo Use "ALTER EXTENSION labeling UPDATE TO '0.2.0'" to load this file. \quit
 
 -- ===========================================================================
+-- The schemas and the version
+-- ===========================================================================
+
+COMMENT ON SCHEMA @extschema@ IS
+	'labeling extension: crowdsourced data labeling (types, aggregates, the labeling operation''s tables, views and functions)';
+CREATE SCHEMA labeling_internal;
+COMMENT ON SCHEMA labeling_internal IS
+	'labeling extension: internal support functions (type I/O, aggregate support, triggers, live pipeline helpers); nothing to call by hand';
+GRANT USAGE ON SCHEMA labeling_internal TO labeling_admin, labeling_analyst;
+
+CREATE FUNCTION @extschema@.version() RETURNS text
+	AS 'MODULE_PATHNAME', 'labeling_version'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION @extschema@.version() IS
+	'version of the loaded labeling library (pg_extension.extversion is the version of the SQL objects)';
+
+-- ===========================================================================
+-- Support functions move to labeling_internal (\df labeling.* lists what a
+-- user calls)
+-- ===========================================================================
+
+ALTER FUNCTION @extschema@.agreement_pairs_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.agreement_pairs_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.agreement_pairs_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.agreement_units_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.agreement_units_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.agreement_units_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.assignments_after_change() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_model_in(cstring) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_model_out(@extschema@.bt_model) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_model_recv(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_model_send(@extschema@.bt_model) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_transfn(internal, bigint, bigint, bigint) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_transfn(internal, text, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_worker_transfn(internal, bigint, bigint, bigint, bigint) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_worker_transfn(internal, bigint, bigint, bigint, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_worker_transfn(internal, text, text, text, bigint) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.bt_rank_worker_transfn(internal, text, text, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.cohen_kappa_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.cohen_kappa_transfn(internal, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.comparisons_after_write() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.dispatch_caller() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.dispatch_random() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.dispatch_worker(bigint) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.fleiss_kappa_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.fleiss_kappa_transfn(internal, bigint, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.fleiss_kappa_transfn(internal, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.golden_labels_after_change() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.judgments_after_change() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.judgments_after_insert() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.judgments_after_truncate() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, double precision, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, bigint, anyelement, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, double precision, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.krippendorff_transfn(internal, text, anyelement, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_eq(@extschema@.label_dist, @extschema@.label_dist) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_from_jsonb(jsonb) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_hash(@extschema@.label_dist) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_in(cstring) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_ne(@extschema@.label_dist, @extschema@.label_dist) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_out(@extschema@.label_dist) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_recv(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_send(@extschema@.label_dist) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.label_dist_to_jsonb(@extschema@.label_dist) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_agreement(bigint[], bigint[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_agreement_min_counted(text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_analyze() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_bulk_mode(bigint, regclass) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_bulk_mode_end(text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_check_judgment(bigint, bigint, bigint, text, double precision, integer, bigint, boolean) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_lock_workers(bigint[], bigint[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_needed(text, boolean, text, integer, integer, integer) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_notify_events(bigint[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_qc(bigint[], bigint[], text[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_tasks(bigint[], bigint[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_update(bigint[], bigint[], bigint[], bigint[], boolean, boolean, boolean) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_update_project(bigint, boolean) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_values_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_values_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_values_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_worker_banned(text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.live_worker_stats(bigint[], bigint[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.majority_vote_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.median_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.median_transfn(internal, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.one_coin_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.one_coin_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.one_coin_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.one_coin_loo_agrees(@extschema@.label_dist, text, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.one_coin_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.one_coin_transfn(internal, text, double precision, text[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.projects_after_write() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.projects_before_write() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.repeated_key_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.repeated_key_transfn(internal, bigint) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.tasks_after_insert() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.tasks_after_update() SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_dawid_skene_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_glad_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_model_in(cstring) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_model_out(@extschema@.truth_model) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_model_recv(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_model_send(@extschema@.truth_model) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_one_coin_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, bigint, bigint, text, text, @extschema@.truth_options) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, bigint, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, bigint, text, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, bigint, text, text, text, @extschema@.truth_options) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, text, bigint, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, text, bigint, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, text, bigint, text, text, @extschema@.truth_options) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, text, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, text, text, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_transfn(internal, text, text, text, text, @extschema@.truth_options) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.truth_wawa_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.vote_combine(internal, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.vote_deserialize(bytea, internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.vote_dist_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.vote_serialize(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.vote_transfn(internal, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.vote_weighted_transfn(internal, text, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_class_skill_finalfn(internal) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_class_skill_prior_transfn(internal, text, text, double precision, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_class_skill_transfn(internal, text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_skill_bool_prior_transfn(double precision[], boolean, double precision, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_skill_bool_transfn(double precision[], boolean) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_skill_combine(double precision[], double precision[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_skill_finalfn(double precision[]) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_skill_prior_transfn(double precision[], text, text, double precision, double precision) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.worker_skill_transfn(double precision[], text, text) SET SCHEMA labeling_internal;
+ALTER FUNCTION @extschema@.workers_after_update() SET SCHEMA labeling_internal;
+ALTER AGGREGATE @extschema@.repeated_key(bigint) SET SCHEMA labeling_internal;
+
+-- ===========================================================================
 -- New tables
 -- ===========================================================================
 
@@ -54,16 +203,16 @@ CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id, task_
 -- ===========================================================================
 
 -- not STRICT: a trigger function
-CREATE FUNCTION @extschema@.live_restore_guard() RETURNS trigger
+CREATE FUNCTION labeling_internal.live_restore_guard() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'live_restore_guard'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
-COMMENT ON FUNCTION @extschema@.live_restore_guard() IS
+COMMENT ON FUNCTION labeling_internal.live_restore_guard() IS
 	'trigger: in a session restoring a dump, load the rows as dumped (session_replication_role = replica for the transaction; superuser only)';
 
 -- Give every table whose rows pg_dump keeps (extconfig) its guard, once.
 -- Run by the install script and again by every upgrade script, so that the
 -- tables an upgrade adds are guarded as in a fresh install.
-CREATE FUNCTION @extschema@.live_restore_guards()
+CREATE FUNCTION labeling_internal.live_restore_guards()
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -82,17 +231,17 @@ BEGIN
 		ORDER BY c.relname
 	LOOP
 		EXECUTE format('CREATE TRIGGER %I BEFORE INSERT ON %s FOR EACH STATEMENT EXECUTE FUNCTION %s()',
-					   r.relname || '_restore_guard', r.tbl, '@extschema@.live_restore_guard');
+					   r.relname || '_restore_guard', r.tbl, 'labeling_internal.live_restore_guard');
 		EXECUTE format('COMMENT ON TRIGGER %I ON %s IS %L', r.relname || '_restore_guard', r.tbl,
 					   'a session restoring a dump loads the rows as dumped (see live_restore_guard)');
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_restore_guards() IS
+COMMENT ON FUNCTION labeling_internal.live_restore_guards() IS
 	'internal: give every table of the extension kept by pg_dump its restore guard trigger (run by the install and upgrade scripts)';
 
 -- The default privileges of every table, view and function of the
--- extension's schema, applied at the end of the install script and again at
+-- extension's schemas, applied at the end of the install script and again at
 -- the end of every upgrade script, so that the objects an upgrade adds get
 -- the same privileges as in a fresh install:
 --   tables: admin reads and writes, analyst reads;
@@ -101,7 +250,7 @@ COMMENT ON FUNCTION @extschema@.live_restore_guards() IS
 --     labeling_admin only, who fires the triggers that call them.
 -- The grants below it (workers' dispatch functions, analysts' read-only
 -- analyses) are stated one by one.
-CREATE FUNCTION @extschema@.roles_grant_defaults()
+CREATE FUNCTION labeling_internal.roles_grant_defaults()
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -125,7 +274,7 @@ BEGIN
 	FOR r IN
 		SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)) AS fn
 		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-		WHERE n.nspname = '@extschema@' AND p.prokind = 'f' AND p.provolatile <> 'i'
+		WHERE n.nspname IN ('@extschema@', 'labeling_internal') AND p.prokind = 'f' AND p.provolatile <> 'i'
 		ORDER BY 1
 	LOOP
 		EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', r.fn);
@@ -133,16 +282,488 @@ BEGIN
 	END LOOP;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.roles_grant_defaults() IS
+COMMENT ON FUNCTION labeling_internal.roles_grant_defaults() IS
 	'internal: the default privileges of the extension''s tables, views and functions (run by the install and upgrade scripts)';
 
+-- comments on the label_dist support functions (0.1.0 had none)
+COMMENT ON FUNCTION labeling_internal.label_dist_in(cstring) IS
+	'label_dist text input';
+COMMENT ON FUNCTION labeling_internal.label_dist_out(@extschema@.label_dist) IS
+	'label_dist text output';
+COMMENT ON FUNCTION labeling_internal.label_dist_recv(internal) IS
+	'label_dist binary input';
+COMMENT ON FUNCTION labeling_internal.label_dist_send(@extschema@.label_dist) IS
+	'label_dist binary output';
+COMMENT ON FUNCTION labeling_internal.label_dist_eq(@extschema@.label_dist, @extschema@.label_dist) IS
+	'the = operator of label_dist: same labels, same probabilities';
+COMMENT ON FUNCTION labeling_internal.label_dist_ne(@extschema@.label_dist, @extschema@.label_dist) IS
+	'the <> operator of label_dist';
+COMMENT ON FUNCTION labeling_internal.label_dist_hash(@extschema@.label_dist) IS
+	'hash of a label_dist, for hash joins and GROUP BY';
+
 -- ===========================================================================
--- Changed functions, each in its current definition
+-- Changed functions, each in its current definition: SQL functions have
+-- SQL-standard bodies (bound when created, so no caller's search_path
+-- reaches them); the bodies that call the support functions name
+-- labeling_internal; NOTIFY payloads are event ids; golden tasks never go
+-- twice to a worker; refusals to a worker name only its own objects
 -- ===========================================================================
 
--- SQL functions get SQL-standard bodies: their names and operators are bound
--- when they are created, so no caller's search_path reaches them (0.1.0's
--- latest_judgments resolved its = through the caller's search_path).
+-- The one place the credible bounds of golden accuracy come from: the
+-- q-quantile of the Beta posterior Beta(prior_correct + correct,
+-- prior_wrong + answered - correct).
+CREATE OR REPLACE FUNCTION @extschema@.accuracy_bound(q double precision, correct bigint, answered bigint,
+		prior_correct double precision, prior_wrong double precision)
+	RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN @extschema@.beta_quantile(q,
+		prior_correct OPERATOR(pg_catalog.+) correct::double precision,
+		prior_wrong OPERATOR(pg_catalog.+) (answered OPERATOR(pg_catalog.-) correct)::double precision);
+COMMENT ON FUNCTION @extschema@.accuracy_bound(double precision, bigint, bigint, double precision, double precision) IS
+	'q-quantile of the Beta posterior of an accuracy after correct of answered, from a Beta(prior_correct, prior_wrong) prior';
+
+-- The role a dispatch call acts as.  Inside a SECURITY DEFINER function
+-- current_user is the owner, but the role GUC still holds what SET ROLE set
+-- (and SET ROLE cannot run inside a SECURITY DEFINER function).
+CREATE OR REPLACE FUNCTION labeling_internal.dispatch_caller() RETURNS name
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none'
+				THEN SESSION_USER
+				ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
+COMMENT ON FUNCTION labeling_internal.dispatch_caller() IS
+	'internal: the calling role of next_tasks() and submit(): the role set by SET ROLE, else the session user';
+
+-- A uniform double in [0, 1) from the first 48 bits of gen_random_uuid()
+-- (random in a version 4 UUID): the server's strong random source, which
+-- the session's setseed() does not touch.  One expression: inlined.
+CREATE OR REPLACE FUNCTION labeling_internal.dispatch_random() RETURNS double precision
+	LANGUAGE sql VOLATILE PARALLEL SAFE
+	RETURN (('x' OPERATOR(pg_catalog.||)
+			 pg_catalog.substr(pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
+							   1, 12))::pg_catalog.bit(48)::pg_catalog.int8)::pg_catalog.float8
+		   OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8;
+COMMENT ON FUNCTION labeling_internal.dispatch_random() IS
+	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
+
+-- The worker a call may act for, or an error.  The check comes before any
+-- lock, so that a refused call holds nothing.
+-- not STRICT: a NULL worker is reported
+CREATE OR REPLACE FUNCTION labeling_internal.dispatch_worker(p_worker_id bigint) RETURNS @extschema@.workers
+	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_role name := labeling_internal.dispatch_caller();
+	w @extschema@.workers;
+BEGIN
+	IF p_worker_id IS NULL THEN
+		RAISE EXCEPTION 'worker_id must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT x.* INTO w FROM @extschema@.workers x WHERE x.worker_id = p_worker_id;
+	IF w.login_role = v_role THEN
+		RETURN w;
+	END IF;
+	IF pg_has_role(v_role, 'labeling_admin', 'USAGE') THEN
+		IF w.worker_id IS NULL THEN
+			RAISE EXCEPTION 'worker % does not exist', p_worker_id
+				USING ERRCODE = 'no_data_found';
+		END IF;
+		RETURN w;
+	END IF;
+	RAISE EXCEPTION 'role % cannot act for worker %', v_role, p_worker_id
+		USING ERRCODE = 'insufficient_privilege',
+			  DETAIL = 'A session acts only for the worker whose workers.login_role is its role.',
+			  HINT = 'Log in (or SET ROLE) as that worker''s role; members of labeling_admin act for any worker.';
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.dispatch_worker(bigint) IS
+	'internal: the workers row a call of next_tasks() or submit() may act for, or an insufficient_privilege error';
+
+-- not STRICT: NULL project_id means every project, NULL options the defaults
+CREATE OR REPLACE FUNCTION @extschema@.fit_truth_model(
+		method text DEFAULT 'dawid_skene',
+		project_id bigint DEFAULT NULL,
+		use_gold boolean DEFAULT false,
+		options @extschema@.truth_options DEFAULT NULL)
+	RETURNS @extschema@.truth_model
+	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	m @extschema@.truth_model;
+BEGIN
+	IF method IS NULL OR method NOT IN ('dawid_skene', 'one_coin', 'glad', 'wawa') THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('unknown truth inference method %L', method),
+			HINT = 'Use dawid_skene, one_coin, glad or wawa.';
+	END IF;
+	IF method = 'wawa' AND (coalesce(use_gold, false) OR options IS NOT NULL) THEN
+		RAISE EXCEPTION USING
+			ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'wawa takes no gold labels and no options';
+	END IF;
+
+	-- wawa takes (task, worker, label) only; the others gold and options too
+	EXECUTE format($q$
+		SELECT @extschema@.%I(j.task_id, j.worker_id, j.label %s)
+		FROM @extschema@.judgments j
+		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
+		JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
+		LEFT JOIN @extschema@.worker_state ws
+			ON ws.project_id OPERATOR(pg_catalog.=) t.project_id
+		   AND ws.worker_id OPERATOR(pg_catalog.=) j.worker_id
+		LEFT JOIN @extschema@.golden_labels g ON g.task_id OPERATOR(pg_catalog.=) j.task_id
+		WHERE ($3 IS NULL OR t.project_id OPERATOR(pg_catalog.=) $3)
+		  AND NOT labeling_internal.live_worker_banned(ws.status, w.status)$q$,
+		method || '_agg',
+		CASE WHEN method = 'wawa' THEN '' ELSE ', CASE WHEN $1 THEN g.label END, $2' END)
+	INTO m
+	USING coalesce(use_gold, false), options, project_id;
+	RETURN m;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.fit_truth_model(text, bigint, boolean, @extschema@.truth_options) IS
+	'fit a truth-inference model (dawid_skene, one_coin, glad or wawa) on labeling.judgments of workers not banned, optionally one project and with golden_labels';
+
+-- golden labels: validate, then recompute the golden tasks and their judges
+CREATE OR REPLACE FUNCTION labeling_internal.golden_labels_after_change()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_generic_plan
+	SET enable_nestloop = on
+	SET enable_sort = on
+	SET jit = off
+	AS $$
+DECLARE
+	r record;
+	v_tasks bigint[];
+	v_projects bigint[];
+	v_workers bigint[];
+	v_work_mem text;
+BEGIN
+	IF TG_OP <> 'DELETE' THEN
+		SELECT n.task_id, n.label, n.expert_id, p.name, p.kind, p.labels, w.kind AS expert_kind INTO r
+		FROM new_rows n
+		JOIN @extschema@.tasks t ON t.task_id = n.task_id
+		JOIN @extschema@.projects p ON p.project_id = t.project_id
+		LEFT JOIN @extschema@.workers w ON w.worker_id = n.expert_id
+		WHERE p.kind <> 'classification'
+		   OR array_position(p.labels, n.label) IS NULL
+		   OR w.kind <> 'expert'
+		ORDER BY n.task_id
+		LIMIT 1;
+		IF FOUND THEN
+			IF r.kind <> 'classification' THEN
+				RAISE EXCEPTION 'task % belongs to side-by-side project %', r.task_id, quote_literal(r.name)
+					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_project_kind',
+						  SCHEMA = '@extschema@', TABLE = 'golden_labels',
+						  DETAIL = 'Golden labels are for classification projects.';
+			ELSIF array_position(r.labels, r.label) IS NULL THEN
+				RAISE EXCEPTION 'golden label % is not among the labels of project %',
+						quote_literal(r.label), quote_literal(r.name)
+					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_label_allowed',
+						  SCHEMA = '@extschema@', TABLE = 'golden_labels', COLUMN = 'label',
+						  DETAIL = format('Task %s; the allowed labels are %s.',
+										  r.task_id, array_to_string(r.labels, ', '));
+			ELSE
+				RAISE EXCEPTION 'worker % is a % worker, not an expert', r.expert_id, r.expert_kind
+					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_expert_kind',
+						  SCHEMA = '@extschema@', TABLE = 'golden_labels', COLUMN = 'expert_id',
+						  DETAIL = 'Golden labels come from expert workers, never from models or the crowd.',
+						  HINT = 'Leave expert_id NULL, or name a worker of kind expert.';
+			END IF;
+		END IF;
+	END IF;
+
+	IF TG_OP = 'INSERT' THEN
+		SELECT array_agg(DISTINCT n.task_id) INTO v_tasks FROM new_rows n;
+	ELSIF TG_OP = 'DELETE' THEN
+		SELECT array_agg(DISTINCT o.task_id) INTO v_tasks FROM old_rows o;
+	ELSE
+		SELECT array_agg(DISTINCT x.task_id) INTO v_tasks
+		FROM (SELECT n.task_id FROM new_rows n UNION SELECT o.task_id FROM old_rows o) x;
+	END IF;
+	IF v_tasks IS NULL THEN
+		RETURN NULL;
+	END IF;
+	v_work_mem := labeling_internal.live_bulk_mode(cardinality(v_tasks),
+											 '@extschema@.golden_labels'::regclass);
+	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
+	FROM (SELECT DISTINCT t.project_id, j.worker_id
+		  FROM unnest(v_tasks) AS u(task_id)
+		  JOIN @extschema@.judgments j ON j.task_id = u.task_id
+		  JOIN @extschema@.tasks t ON t.task_id = j.task_id) x;
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, NULL,
+									true, false, false);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.golden_labels_after_change() IS
+	'trigger: validate golden labels, then update golden records, skills and affected tasks';
+
+-- UPDATE or DELETE of judgments.  An update may change the label, the
+-- score, the guidelines version, the time or created_at, never the keys, so
+-- the old rows name the tasks and workers to recompute in both cases.
+CREATE OR REPLACE FUNCTION labeling_internal.judgments_after_change()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_generic_plan
+	SET enable_nestloop = on
+	SET enable_sort = on
+	SET jit = off
+	AS $$
+DECLARE
+	r record;
+	v_tasks bigint[];
+	v_projects bigint[];
+	v_workers bigint[];
+	v_work_mem text;
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		SELECT o.judgment_id INTO r
+		FROM old_rows o JOIN new_rows n ON n.judgment_id = o.judgment_id
+		WHERE n.task_id <> o.task_id OR n.worker_id <> o.worker_id
+		   OR n.assignment_id IS DISTINCT FROM o.assignment_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'the task, worker and assignment of a judgment cannot change'
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_keys_immutable',
+					  SCHEMA = '@extschema@', TABLE = 'judgments',
+					  DETAIL = format('Judgment %s was updated.', r.judgment_id),
+					  HINT = 'Delete the judgment and insert a new one.';
+		END IF;
+		FOR r IN
+			SELECT n.* FROM new_rows n JOIN old_rows o ON o.judgment_id = n.judgment_id
+			WHERE n.label <> o.label OR n.score IS DISTINCT FROM o.score
+			   OR n.guidelines_version IS DISTINCT FROM o.guidelines_version
+			ORDER BY n.judgment_id
+		LOOP
+			PERFORM labeling_internal.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
+													r.score, r.guidelines_version, r.assignment_id,
+													false);
+		END LOOP;
+	END IF;
+
+	SELECT array_agg(x.task_id) INTO v_tasks FROM (SELECT DISTINCT o.task_id FROM old_rows o) x;
+	IF v_tasks IS NULL THEN
+		RETURN NULL;
+	END IF;
+	v_work_mem := labeling_internal.live_bulk_mode((SELECT count(*) FROM old_rows),
+											 '@extschema@.judgments'::regclass);
+	SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
+	FROM (SELECT DISTINCT t.project_id, o.worker_id
+		  FROM old_rows o JOIN @extschema@.tasks t ON t.task_id = o.task_id) x;
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, NULL,
+									true, false, true);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.judgments_after_change() IS
+	'trigger: after UPDATE (keys are immutable, changed rows are validated) or DELETE, update the live state';
+
+CREATE OR REPLACE FUNCTION labeling_internal.judgments_after_insert()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_generic_plan
+	SET enable_nestloop = on
+	SET enable_sort = on
+	SET jit = off
+	AS $$
+DECLARE
+	r record;
+	v_rows bigint;
+	v_scores bigint;
+	v_assignments bigint;
+	v_distinct_assignments bigint;
+	v_tasks bigint[];
+	v_open_tasks bigint[];
+	v_task_projects bigint[];
+	v_projects bigint[];
+	v_workers bigint[];
+	v_work_mem text;
+BEGIN
+	SELECT count(*), count(n.score), count(n.assignment_id) INTO v_rows, v_scores, v_assignments
+	FROM new_rows n;
+	IF v_rows = 0 THEN
+		RETURN NULL;
+	END IF;
+	v_work_mem := labeling_internal.live_bulk_mode(v_rows, '@extschema@.judgments'::regclass);
+
+	-- the first row (in judgment_id order) breaking a rule checked without
+	-- locks; the score and assignment rules only when some row has one
+	SELECT n.* INTO r
+	FROM new_rows n
+	JOIN @extschema@.tasks t ON t.task_id = n.task_id
+	JOIN @extschema@.projects p ON p.project_id = t.project_id
+	LEFT JOIN (SELECT pl.project_id, l.label
+			   FROM @extschema@.projects pl, unnest(pl.labels) AS l(label)) al
+	  ON al.project_id = t.project_id AND al.label = n.label
+	WHERE p.kind <> 'classification'
+	   OR al.label IS NULL
+	   OR n.guidelines_version > p.guidelines_version
+	ORDER BY n.judgment_id
+	LIMIT 1;
+	IF NOT FOUND AND v_scores > 0 THEN
+		SELECT n.* INTO r
+		FROM new_rows n JOIN @extschema@.workers w ON w.worker_id = n.worker_id
+		WHERE n.score IS NOT NULL AND w.kind <> 'model'
+		ORDER BY n.judgment_id
+		LIMIT 1;
+	END IF;
+	IF NOT FOUND AND v_assignments > 0 THEN
+		SELECT n.* INTO r
+		FROM new_rows n JOIN @extschema@.assignments a ON a.assignment_id = n.assignment_id
+		WHERE a.task_id <> n.task_id OR a.worker_id <> n.worker_id OR a.state <> 'issued'
+		ORDER BY n.judgment_id
+		LIMIT 1;
+	END IF;
+	IF FOUND THEN
+		PERFORM labeling_internal.live_check_judgment(r.judgment_id, r.task_id, r.worker_id, r.label,
+												r.score, r.guidelines_version, r.assignment_id, true);
+		RAISE EXCEPTION 'judgment % breaks a rule', r.judgment_id;	-- not reached
+	END IF;
+
+	-- the tasks, and the (project, worker) pairs, of the new judgments
+	SELECT array_agg(x.task_id) INTO v_tasks FROM (SELECT DISTINCT n.task_id FROM new_rows n) x;
+	SELECT array_agg(DISTINCT t.project_id) INTO v_task_projects
+	FROM @extschema@.tasks t WHERE t.task_id = ANY (v_tasks);
+	IF cardinality(v_task_projects) = 1 THEN
+		SELECT array_agg(v_task_projects[1]), array_agg(x.worker_id) INTO v_projects, v_workers
+		FROM (SELECT DISTINCT n.worker_id FROM new_rows n) x;
+	ELSE
+		SELECT array_agg(x.project_id), array_agg(x.worker_id) INTO v_projects, v_workers
+		FROM (SELECT DISTINCT t.project_id, n.worker_id
+			  FROM new_rows n JOIN @extschema@.tasks t ON t.task_id = n.task_id) x;
+	END IF;
+
+	-- the assignments named are submitted now, each once
+	IF v_assignments > 0 THEN
+		SELECT count(DISTINCT n.assignment_id) INTO v_distinct_assignments FROM new_rows n;
+		IF v_distinct_assignments <> v_assignments THEN
+			RAISE EXCEPTION 'an assignment is submitted twice in one statement'
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id';
+		END IF;
+		WITH s AS (
+			UPDATE @extschema@.assignments a
+			SET state = 'submitted', closed_at = now()
+			FROM new_rows n
+			WHERE a.assignment_id = n.assignment_id AND a.state = 'issued'
+			RETURNING a.assignment_id
+		)
+		SELECT count(*) INTO v_distinct_assignments FROM s;
+		IF v_distinct_assignments <> v_assignments THEN
+			RAISE EXCEPTION 'an assignment was submitted or closed concurrently'
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id';
+		END IF;
+	END IF;
+
+	-- A judgment for an issued assignment is accepted on a task that
+	-- completed after the assignment was issued (the worker was promised the
+	-- task), never on a task closed by hand: only the tasks of the other
+	-- judgments must be open, and the closed check of assigned ones runs
+	-- under the task locks that live_update took.
+	IF v_assignments = 0 THEN
+		v_open_tasks := v_tasks;
+	ELSE
+		SELECT array_agg(DISTINCT n.task_id) INTO v_open_tasks
+		FROM new_rows n WHERE n.assignment_id IS NULL;
+	END IF;
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, v_open_tasks,
+									true, false, true);
+	IF v_assignments > 0 THEN
+		SELECT ts.task_id, p.name INTO r
+		FROM new_rows n
+		JOIN @extschema@.task_state ts ON ts.task_id = n.task_id
+		JOIN @extschema@.projects p ON p.project_id = ts.project_id
+		WHERE n.assignment_id IS NOT NULL AND ts.status = 'closed'
+		  AND NOT p.allow_judgments_on_closed
+		ORDER BY ts.task_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION 'task % is closed', r.task_id
+				USING ERRCODE = 'check_violation',
+					  CONSTRAINT = 'judgments_task_open',
+					  SCHEMA = '@extschema@', TABLE = 'judgments',
+					  DETAIL = format('Project %L accepts no judgments on closed tasks.', r.name),
+					  HINT = 'Set projects.allow_judgments_on_closed to accept them.';
+		END IF;
+	END IF;
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.judgments_after_insert() IS
+	'trigger: validate new judgments, then update task_state and worker_state, apply rules, NOTIFY';
+
+CREATE OR REPLACE FUNCTION labeling_internal.judgments_after_truncate()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_project bigint;
+BEGIN
+	FOR v_project IN SELECT p.project_id FROM @extschema@.projects p ORDER BY p.project_id LOOP
+		PERFORM labeling_internal.live_update_project(v_project, false);
+	END LOOP;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.judgments_after_truncate() IS
+	'trigger: recompute the live state of every project after TRUNCATE judgments';
+
+-- equality (the representation is canonical, so equal values are equal bytes)
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_eq(@extschema@.label_dist, @extschema@.label_dist) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'label_dist_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_eq(@extschema@.label_dist, @extschema@.label_dist) IS
+	'the = operator of label_dist: same labels, same probabilities';
+
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_hash(@extschema@.label_dist) RETURNS integer
+	AS 'MODULE_PATHNAME', 'label_dist_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_hash(@extschema@.label_dist) IS
+	'hash of a label_dist, for hash joins and GROUP BY';
+
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_in(cstring) RETURNS @extschema@.label_dist
+	AS 'MODULE_PATHNAME', 'label_dist_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_in(cstring) IS
+	'label_dist text input';
+
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_ne(@extschema@.label_dist, @extschema@.label_dist) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'label_dist_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_ne(@extschema@.label_dist, @extschema@.label_dist) IS
+	'the <> operator of label_dist';
+
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_out(@extschema@.label_dist) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'label_dist_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_out(@extschema@.label_dist) IS
+	'label_dist text output';
+
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_recv(internal) RETURNS @extschema@.label_dist
+	AS 'MODULE_PATHNAME', 'label_dist_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_recv(internal) IS
+	'label_dist binary input';
+
+CREATE OR REPLACE FUNCTION labeling_internal.label_dist_send(@extschema@.label_dist) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'label_dist_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION labeling_internal.label_dist_send(@extschema@.label_dist) IS
+	'label_dist binary output';
+
 CREATE OR REPLACE FUNCTION @extschema@.label_probabilities(dist @extschema@.label_dist,
 		OUT label text, OUT probability double precision)
 	RETURNS SETOF record
@@ -174,33 +795,71 @@ CREATE OR REPLACE FUNCTION @extschema@.latest_judgments(project_id bigint DEFAUL
 COMMENT ON FUNCTION @extschema@.latest_judgments(bigint) IS
 	'one answer per (task, worker): the latest judgment (largest created_at, then judgment_id); optionally of one project';
 
--- The one place the credible bounds of golden accuracy come from: the
--- q-quantile of the Beta posterior Beta(prior_correct + correct,
--- prior_wrong + answered - correct).
-CREATE OR REPLACE FUNCTION @extschema@.accuracy_bound(q double precision, correct bigint, answered bigint,
-		prior_correct double precision, prior_wrong double precision)
-	RETURNS double precision
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	RETURN @extschema@.beta_quantile(q,
-		prior_correct OPERATOR(pg_catalog.+) correct::double precision,
-		prior_wrong OPERATOR(pg_catalog.+) (answered OPERATOR(pg_catalog.-) correct)::double precision);
-COMMENT ON FUNCTION @extschema@.accuracy_bound(double precision, bigint, bigint, double precision, double precision) IS
-	'q-quantile of the Beta posterior of an accuracy after correct of answered, from a Beta(prior_correct, prior_wrong) prior';
-
--- True when a worker's judgments do not count in a project.
--- not STRICT: a NULL status is not banned
-CREATE OR REPLACE FUNCTION @extschema@.live_worker_banned(ws_status text, w_status text) RETURNS boolean
+-- Counted judgments a task needs for a worker's judgment on it to be
+-- compared: another one, or the task's own for a banned worker.
+CREATE OR REPLACE FUNCTION labeling_internal.live_agreement_min_counted(ws_status text, w_status text)
+	RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN ws_status OPERATOR(pg_catalog.=) 'banned' OR w_status OPERATOR(pg_catalog.=) 'banned';
-COMMENT ON FUNCTION @extschema@.live_worker_banned(text, text) IS
-	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
+	RETURN CASE WHEN labeling_internal.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END;
+COMMENT ON FUNCTION labeling_internal.live_agreement_min_counted(text, text) IS
+	'internal: counted judgments a task needs before a worker''s judgment on it is compared';
+
+-- Does one judgment agree with its task's posterior, leaving itself out?
+-- The judgments of a banned worker are not in the posterior: compared as is.
+CREATE OR REPLACE FUNCTION labeling_internal.live_agrees(ws_status text, w_status text, label text, task_label text,
+		posterior @extschema@.label_dist, skill double precision)
+	RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN CASE WHEN labeling_internal.live_worker_banned(ws_status, w_status)
+				THEN label OPERATOR(pg_catalog.=) task_label
+				ELSE labeling_internal.one_coin_loo_agrees(posterior, label, skill) END;
+COMMENT ON FUNCTION labeling_internal.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) IS
+	'internal: does a judgment agree with its task''s posterior without it';
+
+-- Bulk mode for a statement of p_rows rows written into p_table.  From 1000
+-- rows on, every query of the statement is planned for the real sizes of
+-- its arrays (custom plans) and gets at least 64MB of work_mem, so that its
+-- hash tables and sorts stay in memory.  When the statement is also large
+-- next to what the planner believes the table holds, the statistics are
+-- refreshed, and nested loops and sorts are disabled: the planner cannot
+-- estimate joins against the arrays' contents (it underestimates them by
+-- orders of magnitude), and whole-table hash joins and hash aggregation are
+-- right at that size.  The caller must SET plan_cache_mode, enable_nestloop
+-- and enable_sort in its own SET clause, so that these end with it, and give
+-- work_mem back with live_bulk_mode_end(the value returned here).
+-- not STRICT: called only with a row count and a table
+CREATE OR REPLACE FUNCTION labeling_internal.live_bulk_mode(p_rows bigint, p_table regclass)
+	RETURNS text
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_work_mem text := current_setting('work_mem');
+BEGIN
+	IF p_rows < 1000 THEN
+		RETURN NULL;
+	END IF;
+	PERFORM set_config('plan_cache_mode', 'force_custom_plan', true);
+	IF (SELECT s.setting::bigint < 65536 FROM pg_settings s WHERE s.name = 'work_mem') THEN
+		PERFORM set_config('work_mem', '64MB', true);
+	END IF;
+	IF p_rows >= 0.2 * (SELECT greatest(c.reltuples, 0) FROM pg_class c WHERE c.oid = p_table) THEN
+		PERFORM labeling_internal.live_analyze();
+		PERFORM set_config('enable_nestloop', 'off', true);
+		PERFORM set_config('enable_sort', 'off', true);
+	END IF;
+	RETURN v_work_mem;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.live_bulk_mode(bigint, regclass) IS
+	'internal: custom plans, memory and fresh statistics for a statement that writes many rows';
 
 -- Judgments an open regular task of a classification project may still
 -- need before it can complete (the dispatch capacity of next_tasks): all of
 -- those up to min_overlap, at least one while it is open, never past
 -- max_overlap; 0 for golden, complete and closed tasks.
 -- not STRICT: NULL counts are treated as no judgments
-CREATE OR REPLACE FUNCTION @extschema@.live_needed(status text, golden boolean, kind text, n_counted integer,
+CREATE OR REPLACE FUNCTION labeling_internal.live_needed(status text, golden boolean, kind text, n_counted integer,
 		min_overlap integer, max_overlap integer)
 	RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -210,70 +869,14 @@ CREATE OR REPLACE FUNCTION @extschema@.live_needed(status text, golden boolean, 
 									GREATEST(min_overlap OPERATOR(pg_catalog.-) coalesce(n_counted, 0), 1)),
 							  0)
 				ELSE 0 END;
-COMMENT ON FUNCTION @extschema@.live_needed(text, boolean, text, integer, integer, integer) IS
+COMMENT ON FUNCTION labeling_internal.live_needed(text, boolean, text, integer, integer, integer) IS
 	'internal: judgments an open regular task may still need (task_state.needed)';
 
--- Does one judgment agree with its task's posterior, leaving itself out?
--- The judgments of a banned worker are not in the posterior: compared as is.
-CREATE OR REPLACE FUNCTION @extschema@.live_agrees(ws_status text, w_status text, label text, task_label text,
-		posterior @extschema@.label_dist, skill double precision)
-	RETURNS boolean
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN CASE WHEN @extschema@.live_worker_banned(ws_status, w_status)
-				THEN label OPERATOR(pg_catalog.=) task_label
-				ELSE @extschema@.one_coin_loo_agrees(posterior, label, skill) END;
-COMMENT ON FUNCTION @extschema@.live_agrees(text, text, text, text, @extschema@.label_dist, double precision) IS
-	'internal: does a judgment agree with its task''s posterior without it';
-
--- Counted judgments a task needs for a worker's judgment on it to be
--- compared: another one, or the task's own for a banned worker.
-CREATE OR REPLACE FUNCTION @extschema@.live_agreement_min_counted(ws_status text, w_status text)
-	RETURNS integer
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	RETURN CASE WHEN @extschema@.live_worker_banned(ws_status, w_status) THEN 1 ELSE 2 END;
-COMMENT ON FUNCTION @extschema@.live_agreement_min_counted(text, text) IS
-	'internal: counted judgments a task needs before a worker''s judgment on it is compared';
-
-CREATE OR REPLACE FUNCTION @extschema@.refresh_methods()
-	RETURNS SETOF text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	BEGIN ATOMIC
-		SELECT u.m FROM pg_catalog.unnest(ARRAY['dawid_skene', 'one_coin', 'glad', 'wawa',
-												'majority_vote', 'weighted_vote']) AS u(m);
-	END;
-COMMENT ON FUNCTION @extschema@.refresh_methods() IS
-	'the batch models refresh(project, method) can fit';
-
--- The role a dispatch call acts as.  Inside a SECURITY DEFINER function
--- current_user is the owner, but the role GUC still holds what SET ROLE set
--- (and SET ROLE cannot run inside a SECURITY DEFINER function).
-CREATE OR REPLACE FUNCTION @extschema@.dispatch_caller() RETURNS name
-	LANGUAGE sql STABLE PARALLEL SAFE
-	RETURN CASE WHEN pg_catalog.current_setting('role') OPERATOR(pg_catalog.=) 'none'
-				THEN SESSION_USER
-				ELSE pg_catalog.current_setting('role')::pg_catalog.name END;
-COMMENT ON FUNCTION @extschema@.dispatch_caller() IS
-	'internal: the calling role of next_tasks() and submit(): the role set by SET ROLE, else the session user';
-
--- A uniform double in [0, 1) from the first 48 bits of gen_random_uuid()
--- (random in a version 4 UUID): the server's strong random source, which
--- the session's setseed() does not touch.  One expression: inlined.
-CREATE OR REPLACE FUNCTION @extschema@.dispatch_random() RETURNS double precision
-	LANGUAGE sql VOLATILE PARALLEL SAFE
-	RETURN (('x' OPERATOR(pg_catalog.||)
-			 pg_catalog.substr(pg_catalog.replace(pg_catalog.gen_random_uuid()::pg_catalog.text, '-', ''),
-							   1, 12))::pg_catalog.bit(48)::pg_catalog.int8)::pg_catalog.float8
-		   OPERATOR(pg_catalog./) 281474976710656.0::pg_catalog.float8;
-COMMENT ON FUNCTION @extschema@.dispatch_random() IS
-	'internal: uniform random double in [0, 1) from the strong random source (not steered by setseed)';
-
--- NOTIFY payloads carry only an event id (task completions are recorded in
--- task_events).
 -- Send one NOTIFY per quality-control event.  Any role that can connect may
 -- LISTEN on any channel, so the payload is the event_id alone: a listener
 -- reads the event back from qc_events through its own privileges.
 -- not STRICT: a NULL array means no events
-CREATE OR REPLACE FUNCTION @extschema@.live_notify_events(p_events bigint[])
+CREATE OR REPLACE FUNCTION labeling_internal.live_notify_events(p_events bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -288,8 +891,120 @@ BEGIN
 	ORDER BY e.event_id;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_notify_events(bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_notify_events(bigint[]) IS
 	'internal: NOTIFY labeling_worker_ban / labeling_worker_flag for quality-control events';
+
+-- Apply the enabled quality-control rules on the given metrics to locked
+-- workers: a rule fires when metric < threshold after at least min_count
+-- observations and its action is stronger than the worker's status.  Every
+-- firing is stored in qc_events with its evidence.  Returns the pairs that
+-- became banned.
+-- not STRICT: NULL arrays mean no workers
+CREATE OR REPLACE FUNCTION labeling_internal.live_qc(p_projects bigint[], p_workers bigint[], p_metrics text[])
+	RETURNS TABLE (project_id bigint, worker_id bigint)
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_events bigint[];
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM @extschema@.qc_rules r
+				   WHERE r.enabled AND r.metric = ANY (p_metrics)) THEN
+		RETURN;
+	END IF;
+	WITH k AS (
+		SELECT u.project_id, u.worker_id
+		FROM unnest(p_projects, p_workers) AS u(project_id, worker_id)
+	), fired AS (
+		SELECT ws.project_id, ws.worker_id, r.rule_id, r.action, r.metric, r.threshold,
+			   CASE WHEN r.metric = 'golden_lower_bound' THEN ws.golden_lower
+					WHEN r.metric = 'median_seconds' THEN ws.median_seconds
+					ELSE ws.agreement END AS value,
+			   jsonb_build_object('rule', r.name, 'min_count', r.min_count,
+								  'n_judgments', ws.n_judgments, 'skill', ws.skill)
+			   || CASE
+					WHEN r.metric = 'golden_lower_bound' THEN
+						jsonb_build_object(
+							'golden_answered', ws.golden_answered,
+							'golden_correct', ws.golden_correct,
+							'golden_lower', ws.golden_lower, 'golden_upper', ws.golden_upper,
+							'prior_correct', p.prior_correct, 'prior_wrong', p.prior_wrong,
+							'wrong_golden_answers', (
+								SELECT coalesce(jsonb_agg(jsonb_build_object(
+										   'judgment_id', x.judgment_id, 'task_id', x.task_id,
+										   'label', x.label, 'golden_label', x.golden_label)
+										   ORDER BY x.created_at DESC, x.judgment_id DESC), '[]')
+								FROM (SELECT j.judgment_id, j.task_id, j.label, j.created_at,
+											 g.label AS golden_label
+									  FROM @extschema@.judgments j
+									  JOIN @extschema@.tasks t ON t.task_id = j.task_id
+									  JOIN @extschema@.golden_labels g ON g.task_id = j.task_id
+									  WHERE j.worker_id = ws.worker_id
+										AND t.project_id = ws.project_id
+										AND j.label <> g.label
+									  ORDER BY j.created_at DESC, j.judgment_id DESC
+									  LIMIT 20) x))
+					WHEN r.metric = 'median_seconds' THEN
+						jsonb_build_object('median_seconds', ws.median_seconds,
+										   'timed_judgments', ws.timed_judgments)
+					ELSE
+						jsonb_build_object('agreement', ws.agreement,
+										   'agreement_judgments', ws.agreement_judgments,
+										   'agreement_at', ws.agreement_at)
+				  END AS evidence
+		FROM k
+		JOIN @extschema@.worker_state ws
+		  ON ws.project_id = k.project_id AND ws.worker_id = k.worker_id
+		JOIN @extschema@.workers w ON w.worker_id = ws.worker_id
+		JOIN @extschema@.projects p ON p.project_id = ws.project_id
+		JOIN @extschema@.qc_rules r
+		  ON r.enabled
+		 AND (r.project_id IS NULL OR r.project_id = ws.project_id)
+		 AND (r.worker_kinds IS NULL OR w.kind = ANY (r.worker_kinds))
+		 AND r.metric = ANY (p_metrics)
+		WHERE ((r.action = 'ban' AND ws.status <> 'banned')
+			   OR (r.action = 'flag' AND ws.status = 'active'))
+		  AND ((r.metric = 'golden_lower_bound' AND ws.golden_answered >= r.min_count
+				AND ws.golden_lower < r.threshold)
+			   OR (r.metric = 'median_seconds' AND ws.timed_judgments >= r.min_count
+				   AND ws.median_seconds < r.threshold)
+			   OR (r.metric = 'agreement' AND ws.agreement_judgments >= r.min_count
+				   AND ws.agreement < r.threshold))
+	), ev AS (
+		INSERT INTO @extschema@.qc_events
+			(project_id, worker_id, rule_id, action, metric, value, threshold, evidence)
+		SELECT f.project_id, f.worker_id, f.rule_id, f.action, f.metric, f.value, f.threshold,
+			   f.evidence
+		FROM fired f
+		ORDER BY f.project_id, f.worker_id, f.rule_id
+		RETURNING event_id
+	)
+	SELECT array_agg(ev.event_id ORDER BY ev.event_id) INTO v_events FROM ev;
+
+	IF v_events IS NULL THEN
+		RETURN;
+	END IF;
+	PERFORM labeling_internal.live_notify_events(v_events);
+
+	RETURN QUERY
+	WITH d AS (
+		SELECT e.project_id, e.worker_id, bool_or(e.action = 'ban') AS ban
+		FROM @extschema@.qc_events e
+		JOIN unnest(v_events) AS u(event_id) ON u.event_id = e.event_id
+		GROUP BY e.project_id, e.worker_id
+	), s AS (
+		UPDATE @extschema@.worker_state ws
+		SET status = CASE WHEN d.ban THEN 'banned' ELSE 'flagged' END,
+			status_changed_at = now()
+		FROM d
+		WHERE ws.project_id = d.project_id AND ws.worker_id = d.worker_id
+		RETURNING ws.project_id, ws.worker_id, ws.status
+	)
+	SELECT s.project_id, s.worker_id FROM s WHERE s.status = 'banned';
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.live_qc(bigint[], bigint[], text[]) IS
+	'internal: apply quality-control rules on some metrics to locked workers; returns the newly banned';
 
 -- Phase 2: lock tasks in task_id order; check that no new judgment went to
 -- a complete or closed task (p_new_tasks: the tasks of new judgments, or
@@ -299,7 +1014,7 @@ COMMENT ON FUNCTION @extschema@.live_notify_events(bigint[]) IS
 -- repeat can only come from the judgments of this statement: a project
 -- cannot stop allowing repeats while it has some.
 -- not STRICT: NULL arrays mean no tasks (and nothing to check)
-CREATE OR REPLACE FUNCTION @extschema@.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
+CREATE OR REPLACE FUNCTION labeling_internal.live_tasks(p_tasks bigint[], p_new_tasks bigint[])
 	RETURNS void
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -339,14 +1054,14 @@ BEGIN
 	WITH agg AS (
 		SELECT j.task_id,
 			   count(*) AS n_judgments,
-			   count(*) FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
+			   count(*) FILTER (WHERE NOT labeling_internal.live_worker_banned(ws.status, w.status))
 				   AS n_counted,
 			   @extschema@.one_coin_posterior(j.label, ws.skill, p.labels)
-				   FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
+				   FILTER (WHERE NOT labeling_internal.live_worker_banned(ws.status, w.status))
 				   AS posterior,
-			   max(j.created_at) FILTER (WHERE NOT @extschema@.live_worker_banned(ws.status, w.status))
+			   max(j.created_at) FILTER (WHERE NOT labeling_internal.live_worker_banned(ws.status, w.status))
 				   AS last_counted_at,
-			   @extschema@.repeated_key(j.worker_id) FILTER (WHERE NOT p.allow_repeat_judgments)
+			   labeling_internal.repeated_key(j.worker_id) FILTER (WHERE NOT p.allow_repeat_judgments)
 				   AS repeated_worker
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id = j.task_id
@@ -394,7 +1109,7 @@ BEGIN
 			status = s.status,
 			golden = s.golden,
 			completed_at = CASE WHEN s.status = 'complete' THEN s.last_counted_at END,
-			needed = @extschema@.live_needed(s.status, s.golden, s.kind, s.n_counted::integer,
+			needed = labeling_internal.live_needed(s.status, s.golden, s.kind, s.n_counted::integer,
 											 s.min_overlap, s.max_overlap),
 			assigned = CASE WHEN s.golden OR s.kind <> 'classification' THEN 0 ELSE s.issued END
 		FROM s
@@ -411,7 +1126,7 @@ BEGIN
 
 	IF v_repeat IS NOT NULL THEN
 		SELECT x.task_id, x.worker_id, p.name INTO r
-		FROM (SELECT v_repeat AS task_id, @extschema@.repeated_key(j.worker_id) AS worker_id
+		FROM (SELECT v_repeat AS task_id, labeling_internal.repeated_key(j.worker_id) AS worker_id
 			  FROM @extschema@.judgments j WHERE j.task_id = v_repeat) x
 		JOIN @extschema@.tasks t ON t.task_id = x.task_id
 		JOIN @extschema@.projects p ON p.project_id = t.project_id;
@@ -445,11 +1160,119 @@ BEGIN
 	END IF;
 END
 $$;
-COMMENT ON FUNCTION @extschema@.live_tasks(bigint[], bigint[]) IS
+COMMENT ON FUNCTION labeling_internal.live_tasks(bigint[], bigint[]) IS
 	'internal: lock and recompute task_state rows, check rules needing the lock, NOTIFY completions';
 
--- Golden tasks are never handed to a worker twice (expired and cancelled
--- assignments included); refusals to a worker name only its own objects.
+-- The three phases.  p_tasks: tasks to recompute; (p_projects, p_workers):
+-- worker pairs to recompute; p_new_tasks: the tasks of newly inserted
+-- judgments (checked under the task lock), or NULL; p_qc: apply the
+-- quality-control rules; p_cascade: treat every worker pair as changed (its
+-- tasks are recomputed); p_agreement: recompute agreement (and apply the
+-- agreement rules when p_qc).
+-- not STRICT: NULL arrays mean no tasks or workers
+CREATE OR REPLACE FUNCTION labeling_internal.live_update(p_tasks bigint[], p_projects bigint[], p_workers bigint[],
+		p_new_tasks bigint[], p_qc boolean, p_cascade boolean, p_agreement boolean)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_cp bigint[];
+	v_cw bigint[];
+	v_tasks bigint[];
+BEGIN
+	-- phase 1: workers
+	PERFORM labeling_internal.live_lock_workers(p_projects, p_workers);
+	IF p_cascade THEN
+		PERFORM labeling_internal.live_worker_stats(p_projects, p_workers);
+		v_cp := p_projects;
+		v_cw := p_workers;
+	ELSE
+		SELECT array_agg(c.project_id), array_agg(c.worker_id) INTO v_cp, v_cw
+		FROM labeling_internal.live_worker_stats(p_projects, p_workers) c;
+	END IF;
+	IF p_qc THEN
+		SELECT v_cp || array_agg(b.project_id), v_cw || array_agg(b.worker_id) INTO v_cp, v_cw
+		FROM labeling_internal.live_qc(p_projects, p_workers,
+								 ARRAY['golden_lower_bound', 'median_seconds']) b;
+	END IF;
+
+	-- phase 2: tasks, with every task judged by a worker whose weight changed
+	-- (with several projects, by a worker whose weight changed in another
+	-- project too: recomputing more is harmless)
+	IF v_cp IS NULL THEN
+		v_tasks := p_tasks;
+	ELSE
+		SELECT array_agg(x.task_id) INTO v_tasks
+		FROM (SELECT u.task_id FROM unnest(p_tasks) AS u(task_id)
+			  UNION
+			  SELECT j.task_id
+			  FROM @extschema@.judgments j
+			  JOIN @extschema@.tasks t ON t.task_id = j.task_id
+			  WHERE j.worker_id = ANY (v_cw) AND t.project_id = ANY (v_cp)) x;
+	END IF;
+	PERFORM labeling_internal.live_tasks(v_tasks, p_new_tasks);
+
+	-- phase 3: agreement
+	IF p_agreement THEN
+		PERFORM labeling_internal.live_agreement(p_projects, p_workers);
+		IF p_qc THEN
+			PERFORM labeling_internal.live_qc(p_projects, p_workers, ARRAY['agreement']);
+		END IF;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.live_update(bigint[], bigint[], bigint[], bigint[], boolean, boolean, boolean) IS
+	'internal: recompute worker_state and task_state for the given workers and tasks, in lock order';
+
+-- All tasks and worker pairs of a project, for the whole-project paths.
+-- not STRICT: called only with a project id
+CREATE OR REPLACE FUNCTION labeling_internal.live_update_project(p_project bigint, p_qc boolean)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_generic_plan
+	SET enable_nestloop = on
+	SET enable_sort = on
+	SET jit = off
+	AS $$
+DECLARE
+	v_tasks bigint[];
+	v_projects bigint[];
+	v_workers bigint[];
+	v_work_mem text;
+BEGIN
+	v_work_mem := labeling_internal.live_bulk_mode(
+		(SELECT count(*) FROM @extschema@.judgments j
+		 JOIN @extschema@.tasks t ON t.task_id = j.task_id
+		 WHERE t.project_id = p_project),
+		'@extschema@.judgments'::regclass);
+	SELECT array_agg(t.task_id ORDER BY t.task_id) INTO v_tasks
+	FROM @extschema@.tasks t WHERE t.project_id = p_project;
+	SELECT array_agg(p_project), array_agg(x.worker_id) INTO v_projects, v_workers
+	FROM (SELECT j.worker_id
+		  FROM @extschema@.judgments j
+		  JOIN @extschema@.tasks t ON t.task_id = j.task_id
+		  WHERE t.project_id = p_project
+		  UNION
+		  SELECT ws.worker_id FROM @extschema@.worker_state ws
+		  WHERE ws.project_id = p_project) x;
+	PERFORM labeling_internal.live_update(v_tasks, v_projects, v_workers, NULL,
+									p_qc, true, true);
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.live_update_project(bigint, boolean) IS
+	'internal: recompute the whole live state of one project';
+
+-- True when a worker's judgments do not count in a project.
+-- not STRICT: a NULL status is not banned
+CREATE OR REPLACE FUNCTION labeling_internal.live_worker_banned(ws_status text, w_status text) RETURNS boolean
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	RETURN ws_status OPERATOR(pg_catalog.=) 'banned' OR w_status OPERATOR(pg_catalog.=) 'banned';
+COMMENT ON FUNCTION labeling_internal.live_worker_banned(text, text) IS
+	'internal: is a worker banned in a project (worker_state.status) or everywhere (workers.status)';
+
 -- not STRICT: NULL arguments are reported
 CREATE OR REPLACE FUNCTION @extschema@.next_tasks(worker_id bigint, project_id bigint, n integer DEFAULT 1)
 	RETURNS TABLE (assignment_id bigint, payload jsonb, labels text[], guidelines_version integer,
@@ -470,7 +1293,7 @@ DECLARE
 	v_task bigint;
 	v_seed bigint;
 BEGIN
-	w := @extschema@.dispatch_worker(next_tasks.worker_id);
+	w := labeling_internal.dispatch_worker(next_tasks.worker_id);
 	IF next_tasks.project_id IS NULL OR next_tasks.n IS NULL THEN
 		RAISE EXCEPTION 'project_id and n must not be NULL'
 			USING ERRCODE = 'null_value_not_allowed';
@@ -538,7 +1361,7 @@ BEGIN
 	FOREACH v_task IN ARRAY coalesce(v_regular, '{}') LOOP
 		v_pending := 0;
 		IF p.golden_rate > 0 THEN
-			WHILE v_slots < v_room AND @extschema@.dispatch_random() < p.golden_rate LOOP
+			WHILE v_slots < v_room AND labeling_internal.dispatch_random() < p.golden_rate LOOP
 				v_pending := v_pending + 1;
 				v_slots := v_slots + 1;
 			END LOOP;
@@ -550,7 +1373,7 @@ BEGIN
 		EXIT WHEN v_slots >= v_room;
 	END LOOP;
 	IF v_golden_slots > 0 THEN
-		v_seed := (@extschema@.dispatch_random() * 9007199254740992)::bigint;
+		v_seed := (labeling_internal.dispatch_random() * 9007199254740992)::bigint;
 		-- golden tasks the worker has never been handed (in any state:
 		-- issued, submitted, expired or cancelled) nor judged, in random
 		-- order (no lock: a golden task has no overlap to protect)
@@ -574,7 +1397,7 @@ BEGIN
 		SELECT c.task_id, w.worker_id, now(), now() + p.assignment_ttl,
 			   p.guidelines_version, p.price_per_judgment
 		FROM unnest(v_take || coalesce(v_golden, '{}')) AS c(task_id)
-		ORDER BY @extschema@.dispatch_random()
+		ORDER BY labeling_internal.dispatch_random()
 		RETURNING a.assignment_id, a.task_id, a.guidelines_version, a.price, a.expires_at
 	)
 	SELECT i.assignment_id, t.payload, p.labels, i.guidelines_version, i.price, i.expires_at
@@ -585,6 +1408,251 @@ END
 $$;
 COMMENT ON FUNCTION @extschema@.next_tasks(bigint, bigint, integer) IS
 	'hand up to n tasks of a project to a worker as assignments: most uncertain first, golden tasks mixed in at the project''s rate';
+
+CREATE OR REPLACE FUNCTION labeling_internal.projects_after_write()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF TG_OP = 'INSERT' OR NEW.guidelines_version <> OLD.guidelines_version THEN
+		INSERT INTO @extschema@.project_guidelines (project_id, version, guidelines)
+		VALUES (NEW.project_id, NEW.guidelines_version, NEW.guidelines)
+		ON CONFLICT (project_id, version) DO UPDATE SET guidelines = EXCLUDED.guidelines;
+	END IF;
+	IF TG_OP = 'UPDATE'
+	   AND (NEW.labels IS DISTINCT FROM OLD.labels
+			OR NEW.min_overlap <> OLD.min_overlap OR NEW.max_overlap <> OLD.max_overlap
+			OR NEW.target_confidence <> OLD.target_confidence
+			OR NEW.prior_correct <> OLD.prior_correct OR NEW.prior_wrong <> OLD.prior_wrong) THEN
+		PERFORM labeling_internal.live_update_project(NEW.project_id, true);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.projects_after_write() IS
+	'trigger: keep project_guidelines, recompute the project when labels, overlap, target or prior change';
+
+CREATE OR REPLACE FUNCTION @extschema@.rebuild(project_id bigint)
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM @extschema@.projects p WHERE p.project_id = rebuild.project_id) THEN
+		RAISE EXCEPTION 'project % does not exist', rebuild.project_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	PERFORM 1 FROM @extschema@.projects p WHERE p.project_id = rebuild.project_id
+	FOR NO KEY UPDATE;
+	PERFORM labeling_internal.live_update_project(rebuild.project_id, false);
+END
+$$;
+COMMENT ON FUNCTION @extschema@.rebuild(bigint) IS
+	'recompute task_state and worker_state of a project from its judgments (statuses and events are kept; no rule is applied)';
+
+-- not STRICT: method NULL means the project's refresh_method
+CREATE OR REPLACE FUNCTION @extschema@.refresh(project_id bigint, method text DEFAULT NULL)
+	RETURNS @extschema@.refresh_runs
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_generic_plan
+	SET enable_nestloop = on
+	SET enable_sort = on
+	SET jit = off
+	AS $$
+DECLARE
+	p @extschema@.projects;
+	v_method text;
+	v_started timestamptz := clock_timestamp();
+	v_run @extschema@.refresh_runs;
+	v_work_mem text;
+	v_model @extschema@.truth_model;
+	v_details jsonb;
+BEGIN
+	IF refresh.project_id IS NULL THEN
+		RAISE EXCEPTION 'project_id must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	SELECT * INTO p FROM @extschema@.projects x WHERE x.project_id = refresh.project_id
+	FOR NO KEY UPDATE;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'project % does not exist', refresh.project_id
+			USING ERRCODE = 'no_data_found';
+	END IF;
+	IF p.kind <> 'classification' THEN
+		RAISE EXCEPTION 'project % is a side-by-side project', quote_literal(p.name)
+			USING ERRCODE = 'feature_not_supported',
+				  DETAIL = 'refresh() fits classification models over judgments.';
+	END IF;
+	v_method := coalesce(refresh.method, p.refresh_method);
+	IF NOT EXISTS (SELECT 1 FROM @extschema@.refresh_methods() m WHERE m = v_method) THEN
+		RAISE EXCEPTION 'unknown refresh method %', quote_literal(v_method)
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = format('Available methods: %s.',
+								(SELECT string_agg(m, ', ') FROM @extschema@.refresh_methods() m));
+	END IF;
+	v_work_mem := labeling_internal.live_bulk_mode(
+		(SELECT count(*) FROM @extschema@.judgments j
+		 JOIN @extschema@.tasks t ON t.task_id = j.task_id
+		 WHERE t.project_id = p.project_id),
+		'@extschema@.judgments'::regclass);
+
+	INSERT INTO @extschema@.refresh_runs (project_id, method, started_at, finished_at,
+										  n_tasks, n_workers, n_judgments, golden_tasks)
+	VALUES (p.project_id, v_method, v_started, v_started, 0, 0, 0, 0)
+	RETURNING * INTO v_run;
+	DELETE FROM @extschema@.refresh_labels rl WHERE rl.project_id = p.project_id;
+	DELETE FROM @extschema@.refresh_workers rw WHERE rw.project_id = p.project_id;
+
+	-- the fit: a posterior per task from the judgments that count
+	IF v_method IN ('majority_vote', 'weighted_vote') THEN
+		-- (majority_vote: vote shares; weighted_vote: shares of worker skill)
+		INSERT INTO @extschema@.refresh_labels (task_id, project_id, run_id, label, confidence, posterior)
+		SELECT f.task_id, p.project_id, v_run.run_id,
+			   @extschema@.top_label(f.d), @extschema@.confidence(f.d), f.d
+		FROM (SELECT j.task_id,
+					 @extschema@.vote_dist(j.label, CASE WHEN v_method = 'weighted_vote'
+														 THEN ws.skill ELSE 1.0 END
+										   ORDER BY j.label, ws.skill) AS d
+			  FROM @extschema@.judgments j
+			  JOIN @extschema@.tasks t ON t.task_id = j.task_id
+			  JOIN @extschema@.worker_state ws
+				ON ws.project_id = t.project_id AND ws.worker_id = j.worker_id
+			  JOIN @extschema@.workers w ON w.worker_id = j.worker_id
+			  WHERE t.project_id = p.project_id
+				AND NOT labeling_internal.live_worker_banned(ws.status, w.status)
+			  GROUP BY j.task_id) f
+		WHERE f.d IS NOT NULL;
+	ELSE
+		-- a truth-inference model (fit_truth_model leaves out the same banned
+		-- workers); golden labels are not given to it, so that the accuracy
+		-- on the golden tasks below stays an honest measure
+		v_model := @extschema@.fit_truth_model(v_method, p.project_id, false);
+		INSERT INTO @extschema@.refresh_labels (task_id, project_id, run_id, label, confidence, posterior)
+		SELECT m.task, p.project_id, v_run.run_id, m.label, m.confidence, m.posterior
+		FROM @extschema@.truth_tasks(v_model, NULL::bigint) m;
+		SELECT jsonb_build_object('iterations', d.iterations, 'converged', d.converged,
+								  'objective', d.objective)
+		INTO v_details
+		FROM @extschema@.truth_diagnostics(v_model) d;
+	END IF;
+
+	-- what the fit says about each worker, on non-golden tasks
+	INSERT INTO @extschema@.refresh_workers (project_id, worker_id, run_id, n_judgments,
+											 expected_correct, skill)
+	SELECT p.project_id, j.worker_id, v_run.run_id, count(*),
+		   least(sum(x.probability ORDER BY x.probability), count(*)),
+		   least(sum(x.probability ORDER BY x.probability), count(*)) / count(*)
+	FROM @extschema@.refresh_labels rl
+	JOIN @extschema@.judgments j ON j.task_id = rl.task_id
+	JOIN @extschema@.worker_state ws ON ws.project_id = p.project_id AND ws.worker_id = j.worker_id
+	JOIN @extschema@.workers w ON w.worker_id = j.worker_id
+	LEFT JOIN @extschema@.golden_labels g ON g.task_id = rl.task_id
+	CROSS JOIN LATERAL (SELECT @extschema@.probability(rl.posterior, j.label) AS probability) x
+	WHERE rl.project_id = p.project_id
+	  AND g.task_id IS NULL
+	  AND NOT labeling_internal.live_worker_banned(ws.status, w.status)
+	GROUP BY j.worker_id
+	ORDER BY j.worker_id;
+
+	UPDATE @extschema@.refresh_runs r
+	SET n_tasks = (SELECT count(*) FROM @extschema@.refresh_labels rl
+				   WHERE rl.project_id = p.project_id),
+		n_workers = (SELECT count(*) FROM @extschema@.refresh_workers rw
+					 WHERE rw.project_id = p.project_id),
+		n_judgments = (SELECT count(*) FROM @extschema@.refresh_labels rl
+					   JOIN @extschema@.judgments j ON j.task_id = rl.task_id
+					   JOIN @extschema@.worker_state ws
+						 ON ws.project_id = p.project_id AND ws.worker_id = j.worker_id
+					   JOIN @extschema@.workers w ON w.worker_id = j.worker_id
+					   WHERE rl.project_id = p.project_id
+						 AND NOT labeling_internal.live_worker_banned(ws.status, w.status)),
+		golden_tasks = g.n,
+		golden_accuracy = g.accuracy,
+		details = jsonb_build_object('prior_correct', p.prior_correct,
+									 'prior_wrong', p.prior_wrong)
+				  || coalesce(v_details, '{}')
+	FROM (SELECT count(*) AS n,
+				 avg(CASE WHEN rl.label = gl.label THEN 1.0 ELSE 0.0 END)::double precision AS accuracy
+		  FROM @extschema@.refresh_labels rl
+		  JOIN @extschema@.golden_labels gl ON gl.task_id = rl.task_id
+		  WHERE rl.project_id = p.project_id) g
+	WHERE r.run_id = v_run.run_id;
+
+	-- the new skills weight every live posterior; rules see the new record
+	PERFORM labeling_internal.live_update_project(p.project_id, true);
+
+	UPDATE @extschema@.refresh_runs r SET finished_at = clock_timestamp()
+	WHERE r.run_id = v_run.run_id
+	RETURNING * INTO v_run;
+	PERFORM labeling_internal.live_bulk_mode_end(v_work_mem);
+	RETURN v_run;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.refresh(bigint, text) IS
+	'refit a project''s batch model (projects.refresh_method unless given), store labels and worker skills, recompute the live state';
+
+CREATE OR REPLACE FUNCTION @extschema@.refresh_methods()
+	RETURNS SETOF text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	BEGIN ATOMIC
+		SELECT u.m FROM pg_catalog.unnest(ARRAY['dawid_skene', 'one_coin', 'glad', 'wawa',
+												'majority_vote', 'weighted_vote']) AS u(m);
+	END;
+COMMENT ON FUNCTION @extschema@.refresh_methods() IS
+	'the batch models refresh(project, method) can fit';
+
+-- not STRICT: reason may be NULL; NULL keys are reported
+CREATE OR REPLACE FUNCTION @extschema@.set_worker_status(project_id bigint, worker_id bigint, status text,
+		reason text DEFAULT NULL)
+	RETURNS @extschema@.qc_events
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_old text;
+	v_action text;
+	e @extschema@.qc_events;
+BEGIN
+	IF status IS NULL OR NOT (status = 'active' OR status = 'flagged' OR status = 'banned') THEN
+		RAISE EXCEPTION 'invalid worker status %', coalesce(quote_literal(status), 'NULL')
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Use active, flagged or banned.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM @extschema@.projects p WHERE p.project_id = set_worker_status.project_id)
+	   OR NOT EXISTS (SELECT 1 FROM @extschema@.workers w WHERE w.worker_id = set_worker_status.worker_id) THEN
+		RAISE EXCEPTION 'no project % or no worker %', set_worker_status.project_id, set_worker_status.worker_id
+			USING ERRCODE = 'foreign_key_violation';
+	END IF;
+	PERFORM labeling_internal.live_lock_workers(ARRAY[set_worker_status.project_id],
+										  ARRAY[set_worker_status.worker_id]);
+	SELECT ws.status INTO v_old FROM @extschema@.worker_state ws
+	WHERE ws.project_id = set_worker_status.project_id AND ws.worker_id = set_worker_status.worker_id;
+
+	v_action := CASE WHEN status = 'banned' THEN 'ban'
+					 WHEN status = 'flagged' THEN 'flag'
+					 WHEN v_old = 'banned' THEN 'unban'
+					 ELSE 'unflag' END;
+	INSERT INTO @extschema@.qc_events (project_id, worker_id, action, evidence)
+	VALUES (set_worker_status.project_id, set_worker_status.worker_id, v_action,
+			jsonb_build_object('source', 'set_worker_status', 'reason', reason,
+							   'previous_status', v_old))
+	RETURNING * INTO e;
+	UPDATE @extschema@.worker_state ws
+	SET status = set_worker_status.status, status_changed_at = now()
+	WHERE ws.project_id = set_worker_status.project_id AND ws.worker_id = set_worker_status.worker_id;
+	PERFORM labeling_internal.live_notify_events(ARRAY[e.event_id]);
+	IF (v_old = 'banned') <> (status = 'banned') THEN
+		PERFORM labeling_internal.live_update(NULL, ARRAY[set_worker_status.project_id],
+										ARRAY[set_worker_status.worker_id], NULL,
+										false, true, true);
+	END IF;
+	RETURN e;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.set_worker_status(bigint, bigint, text, text) IS
+	'ban, flag, unban or clear a worker in a project by hand; recorded in qc_events and NOTIFYed';
 
 -- not STRICT: NULL arguments are reported; time_spent and score may be NULL
 CREATE OR REPLACE FUNCTION @extschema@.submit(assignment_id bigint, label text,
@@ -597,7 +1665,7 @@ DECLARE
 	a @extschema@.assignments;
 	w @extschema@.workers;
 	p @extschema@.projects;
-	v_role name := @extschema@.dispatch_caller();
+	v_role name := labeling_internal.dispatch_caller();
 	v_admin boolean;
 	v_task_status text;
 	v_since timestamptz;
@@ -625,7 +1693,7 @@ BEGIN
 			USING ERRCODE = 'no_data_found',
 				  HINT = 'Submit the assignments next_tasks() handed out to you.';
 	END IF;
-	w := @extschema@.dispatch_worker(a.worker_id);
+	w := labeling_internal.dispatch_worker(a.worker_id);
 	SELECT x.* INTO a FROM @extschema@.assignments x WHERE x.assignment_id = submit.assignment_id
 	FOR UPDATE;
 	IF a.worker_id <> w.worker_id THEN
@@ -725,10 +1793,108 @@ $$;
 COMMENT ON FUNCTION @extschema@.submit(bigint, text, interval, double precision) IS
 	'record the judgment of an issued assignment (the caller''s own); returns the judgment id';
 
+CREATE OR REPLACE FUNCTION labeling_internal.tasks_after_insert()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	INSERT INTO @extschema@.task_state (task_id, project_id, status, priority, needed)
+	SELECT n.task_id, n.project_id, x.status, n.priority,
+		   labeling_internal.live_needed(x.status, false, p.kind, 0, p.min_overlap, p.max_overlap)
+	FROM new_rows n
+	JOIN @extschema@.projects p ON p.project_id = n.project_id
+	CROSS JOIN LATERAL (SELECT CASE WHEN n.status = 'closed' THEN 'closed' ELSE 'open' END AS status) x
+	ORDER BY n.task_id;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.tasks_after_insert() IS
+	'trigger: create the task_state row of new tasks';
+
+CREATE OR REPLACE FUNCTION labeling_internal.tasks_after_update()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	r record;
+	v_tasks bigint[];
+BEGIN
+	SELECT o.task_id, o.project_id AS old_project, n.project_id AS new_project INTO r
+	FROM old_rows o JOIN new_rows n ON n.task_id = o.task_id
+	WHERE n.project_id <> o.project_id
+	LIMIT 1;
+	IF FOUND THEN
+		RAISE EXCEPTION 'a task cannot move to another project'
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'tasks_project_immutable',
+				  SCHEMA = '@extschema@', TABLE = 'tasks',
+				  DETAIL = format('Task %s was moved from project %s to project %s.',
+								  r.task_id, r.old_project, r.new_project),
+				  HINT = 'Create a new task in the other project.';
+	END IF;
+	SELECT array_agg(n.task_id) INTO v_tasks
+	FROM old_rows o JOIN new_rows n ON n.task_id = o.task_id
+	WHERE n.status <> o.status OR n.priority <> o.priority;
+	IF v_tasks IS NOT NULL THEN
+		PERFORM labeling_internal.live_tasks(v_tasks, NULL);
+		-- the copy of the priority that orders next_tasks() (rows locked above)
+		UPDATE @extschema@.task_state ts SET priority = n.priority
+		FROM new_rows n
+		WHERE ts.task_id = n.task_id AND ts.priority <> n.priority;
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.tasks_after_update() IS
+	'trigger: tasks stay in their project; closing, reopening or reprioritising a task updates its state';
+
+-- workers: a ban on the account (workers.status) applies in every project
+CREATE OR REPLACE FUNCTION labeling_internal.workers_after_update()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	v_events bigint[];
+	v_projects bigint[];
+	v_workers bigint[];
+BEGIN
+	WITH ch AS (
+		SELECT n.worker_id, n.status
+		FROM old_rows o JOIN new_rows n ON n.worker_id = o.worker_id
+		WHERE (n.status = 'banned') <> (o.status = 'banned')
+	), ev AS (
+		INSERT INTO @extschema@.qc_events (project_id, worker_id, action, evidence)
+		SELECT NULL, ch.worker_id, CASE WHEN ch.status = 'banned' THEN 'ban' ELSE 'unban' END,
+			   jsonb_build_object('source', 'workers.status')
+		FROM ch ORDER BY ch.worker_id
+		RETURNING event_id
+	)
+	SELECT array_agg(ev.event_id) INTO v_events FROM ev;
+	IF v_events IS NULL THEN
+		RETURN NULL;
+	END IF;
+	PERFORM labeling_internal.live_notify_events(v_events);
+
+	SELECT array_agg(ws.project_id), array_agg(ws.worker_id) INTO v_projects, v_workers
+	FROM @extschema@.worker_state ws
+	JOIN @extschema@.qc_events e ON e.worker_id = ws.worker_id
+	JOIN unnest(v_events) AS u(event_id) ON u.event_id = e.event_id;
+	IF v_projects IS NOT NULL THEN
+		PERFORM labeling_internal.live_update(NULL, v_projects, v_workers, NULL,
+										false, true, true);
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.workers_after_update() IS
+	'trigger: record a ban or unban of a worker account and recompute the tasks it judged';
+
 -- ===========================================================================
 -- Triggers and privileges: the restore guard on every table kept by pg_dump,
 -- the default privileges of every object, then the grants stated one by one
 -- ===========================================================================
 
-SELECT @extschema@.live_restore_guards();
-SELECT @extschema@.roles_grant_defaults();
+SELECT labeling_internal.live_restore_guards();
+SELECT labeling_internal.roles_grant_defaults();
