@@ -12,9 +12,12 @@
  *	     "items": [[key, score, se, component], ...],
  *	     "workers": [[key, reliability, noise_left, noise_right, noise_same], ...],
  *	     "cells": [[worker, a, b, a_wins, b_wins, ties], ...]}
- *	  Doubles are printed in their shortest exact form, so text output and
- *	  input round-trip exactly; a value that is not available is null, and
- *	  infinities are the strings "Infinity" / "-Infinity".  Cells refer to
+ *	  Doubles are printed in their shortest exact form and read as JSON
+ *	  numbers of any length, correctly rounded (json_number.c), so text
+ *	  output and input round-trip exactly; a value that is not available
+ *	  (NaN) is null, and infinities are the strings "Infinity" /
+ *	  "-Infinity".  Stored and sent doubles are canonical (+0.0 for -0.0, one
+ *	  NaN), so text and binary give the same bytes.  Cells refer to
  *	  items and workers by position (0-based) in their lists.
  *
  *	  Input (text or binary) is checked completely before a model is built

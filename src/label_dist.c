@@ -509,7 +509,7 @@ label_dist_out(PG_FUNCTION_ARGS)
 
 /*
  * Binary output: int32 count, then per label a NUL-terminated string (in
- * the client encoding) and a float8.
+ * the client encoding) and a float8 (canonical: never -0.0).
  */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(label_dist_send);
 Datum

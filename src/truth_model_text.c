@@ -20,7 +20,8 @@
  *	  per class the weight of the pooled matrix (confusion_prior) for the
  *	  labels they never gave; for glad
  *	  their ability alpha; nothing more for one_coin and wawa.  Tasks carry
- *	  GLAD's beta last.  Doubles are written in their shortest exact form,
+ *	  GLAD's beta last.  Doubles are written in their shortest exact form
+ *	  and read back correctly rounded whatever their length (json_number.c),
  *	  so output -> input -> output is the identity.  Input is parsed with
  *	  PostgreSQL's JSON lexer, token by token (no tree is built), and the
  *	  result goes through the full consistency check.

@@ -9,7 +9,9 @@
  *	  only read.  Values built from outside (text input, binary receive,
  *	  warm-start models inside serialized aggregate states) are checked in
  *	  full by truth_model_check(); values read from storage get the cheap
- *	  header and size check of truth_model_checked().
+ *	  header and size check of truth_model_checked().  Every double is
+ *	  stored and sent in canonical form (+0.0 for -0.0; no field admits NaN),
+ *	  so equal models are equal bytes.
  *
  * IDENTIFICATION
  *	  src/truth_model_type.c

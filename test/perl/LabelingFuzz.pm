@@ -1,8 +1,11 @@
 # test/perl/LabelingFuzz.pm - shared by the fuzz TAP tests (test/t/*_fuzz.pl):
 #   mutate_text / mutate_bytes     random edits of valid text inputs and binary payloads
+#   try_inputs                     a text-taking SQL function over many inputs, in batches
+#   accept_generated               generated valid values are all accepted, in canonical form
 #   copy_payloads / write_copy     the payloads of a binary COPY file, and a file from payloads
 #   fuzz_binary                    load corrupted binary payloads one by one, keep what is accepted
 #   check_round_trips              exact text, binary (and jsonb) round trips of a table of values
+#                                  (these two also report their results as tests)
 #   json_number / respell_number   valid JSON numbers at the edges of double precision, in every
 #                                  spelling JSON allows (exact denormals, halfway cases, 1000+ digits)
 #   correctly_rounded              an independent check (exact integer arithmetic) that a decimal
@@ -12,7 +15,8 @@ use strict;
 use warnings;
 use Exporter 'import';
 use Math::BigInt;
-our @EXPORT_OK = qw(mutate_text mutate_bytes copy_payloads write_copy fuzz_binary
+use Test::More;
+our @EXPORT_OK = qw(mutate_text mutate_bytes try_inputs accept_generated copy_payloads write_copy fuzz_binary
   check_round_trips json_number respell_number correctly_rounded);
 
 # mutate_text($s, \@alphabet, $max_edits, $digit_edits): $s with random edits; with $digit_edits one
@@ -62,6 +66,42 @@ sub mutate_bytes
 	return $p;
 }
 
+# try_inputs($node, $function, @inputs): SELECT $function(input) for every input, in batches
+# (one statement per batch keeps a crash attributable); returns the count of each result.
+sub try_inputs
+{
+	my ($node, $function, @inputs) = @_;
+	my %outcome;
+	while (my @batch = splice(@inputs, 0, 100))
+	{
+		my $sql = join(' UNION ALL ', map {
+			my $q = $_ =~ s/\\/\\\\/gr =~ s/'/''/gr;
+			"SELECT $function(E'$q')"
+		} @batch);
+		my ($ret, $out, $err) = $node->psql('postgres', $sql);
+		is($ret, 0, "a batch of inputs to $function ran") or diag($err);
+		$outcome{$_}++ for split /\n/, $out;
+	}
+	return %outcome;
+}
+
+# accept_generated($node, $function, @values): $function (which keeps what it accepts in the table
+# "accepted") must print 'ok' for every generated valid value, and no -0 may survive in the text of
+# what it kept (doubles are stored canonical; generated keys and labels have no "-").  Returns the
+# largest id of "accepted" before: the values are those after it, in order.
+sub accept_generated
+{
+	my ($node, $function, @values) = @_;
+	my $before = $node->safe_psql('postgres', 'SELECT coalesce(max(id), 0) FROM accepted');
+	my %gen = try_inputs($node, $function, @values);
+	is_deeply(\%gen, { ok => scalar(@values) }, 'generated: every valid value is accepted')
+	  or diag(explain \%gen);
+	is($node->safe_psql('postgres',
+		"SELECT count(*) FROM accepted WHERE id > $before AND v::text ~ '[[ ]-0[],}]'"),
+		'0', 'generated: no -0 survives (canonical doubles)');
+	return $before;
+}
+
 # copy_payloads($node, $query, $file): COPY the one-column result of $query out in binary; returns
 # the file header and the payload of every row.
 sub copy_payloads
@@ -102,8 +142,8 @@ sub write_copy
 # corrupt the binary payloads of the seed values count times, COPY each into a fresh one-column
 # table, run $sql (which must print 'ok' for every loaded row; it may use the table "landing")
 # and keep every accepted value in the table "accepted" (id serial, v type), created here.
-# Returns (\%outcome, \@unexpected): outcome counts 'ok' or the SQLSTATE; unexpected lists the
-# outputs of loads that neither loaded cleanly nor failed with a SQLSTATE of ok_codes.
+# Tests that every load either printed 'ok' or failed with a SQLSTATE of ok_codes, and that there
+# were several outcomes; returns the count of each outcome ('ok' or the SQLSTATE).
 sub fuzz_binary
 {
 	my ($node, %a) = @_;
@@ -135,10 +175,14 @@ sub fuzz_binary
 			push @unexpected, $stderr unless $code =~ $a{ok_codes};
 		}
 	}
-	return (\%outcome, \@unexpected);
+	ok(!@unexpected, 'binary: every corruption loads or fails with a data error SQLSTATE')
+	  or diag(join("\n", @unexpected[ 0 .. ($#unexpected < 5 ? $#unexpected : 5) ]));
+	ok(keys(%outcome) > 2, 'binary: several outcomes');
+	note('binary: ', join(', ', map { "$_: $outcome{$_}" } sort keys %outcome));
+	return %outcome;
 }
 
-# check_round_trips($node, type => 'label_dist', table => $t, dir => $dir, jsonb => 0|1):
+# check_round_trips($node, type => 'label_dist', table => $t, dir => $dir, jsonb => 0|1, min => N):
 # every value v of $t (id int, v labeling.<type>) must round-trip exactly:
 #   text -> value -> text             v::text::T::text = v::text
 #   text -> binary                    send(v::text::T) = send(v)
@@ -146,7 +190,7 @@ sub fuzz_binary
 #   text -> binary -> text            ... and the same text
 #   binary -> text -> binary          send(received::text::T) = send(v)
 #   jsonb (where a cast exists)       v::jsonb::T has the same text and bytes
-# Returns the number of values checked and a list of "id: what failed, value".
+# Tests that there are more than min values and that every one round-trips.
 sub check_round_trips
 {
 	my ($node, %a) = @_;
@@ -176,7 +220,9 @@ sub check_round_trips
 		WHERE f <> '' ORDER BY a.id;
 	});
 	my ($count, @fails) = split /\n/, $out;
-	return ($count, @fails);
+	ok($count > $a{min}, "round trips: $count accepted values");
+	is_deeply(\@fails, [], 'round trips: text, binary' . ($a{jsonb} ? ' and jsonb' : '') . ', every way, exact')
+	  or diag(join("\n", @fails[ 0 .. ($#fails < 5 ? $#fails : 5) ]));
 }
 
 # ---------------------------------------------------------------------------
