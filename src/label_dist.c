@@ -381,6 +381,8 @@ parse_probability(LabelDistParser *ps)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type label_dist: \"%s\"", ps->input),
+				 *start == '"' ?
+				 errdetail("A probability must be a JSON number, not a string.") :
 				 errdetail("Probability \"%s\" is not a JSON number.", token_excerpt(start)),
 				 errhint("Write probabilities as JSON numbers, for example 0.25 or 1e-300: no \"+\" sign, no leading \".\" or zeros, no hexadecimal, NaN or Infinity.")));
 	if (!labeling_json_number_to_double(start, end - start, &v))
