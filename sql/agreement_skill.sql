@@ -180,4 +180,17 @@ SELECT worker_class_skill(label, golden) AS no_rows FROM class_answers WHERE fal
 SELECT worker_class_skill(label, golden, 0, 1) FROM class_answers;
 SELECT worker_class_skill(label, golden, 1, NULL) FROM class_answers;
 
+-- skill_estimate is a composite of bigints and doubles: its text form is
+-- exact with extra_float_digits at its default (1), and binary COPY keeps it
+SET extra_float_digits = 1;
+CREATE TEMP TABLE ws_est AS SELECT worker, worker_skill(label, golden) AS e FROM answers GROUP BY worker;
+SELECT count(*) AS estimates, bool_and(e::text::labeling.skill_estimate = e) AS text_round_trip,
+	   bool_and(e::text::labeling.skill_estimate::text = e::text) AS same_text
+FROM ws_est;
+\copy ws_est TO 'results/worker_skill_estimates.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE ws_est2 (LIKE ws_est);
+\copy ws_est2 FROM 'results/worker_skill_estimates.bin' WITH (FORMAT binary)
+SELECT count(*) AS binary_round_trips FROM ws_est a JOIN ws_est2 b USING (worker) WHERE a.e::text = b.e::text;
+SET extra_float_digits = 0;
+
 DROP TABLE probs, answers, class_answers;

@@ -87,4 +87,119 @@ SELECT s - '{tie_nu,gradient_max,log_posterior,tie_probability_equal,iterations}
 	   round((s->>'tie_nu')::numeric, 3) AS tie_nu, (s->>'gradient_max')::float8 < 1e-6 AS stationary
 FROM (SELECT labeling.bt_summary(m) AS s FROM bt_io WHERE name = 'noisy') q;
 
+-- ---------------------------------------------------------------------------
+-- Numbers at the edges of double precision: what each field accepts reads
+-- back exactly (text -> value -> text, and the same bytes from text and from
+-- binary); what it forbids is rejected.  Good and bad side by side.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.round_trip(t text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	m labeling.bt_model;
+	det text;
+BEGIN
+	m := t::labeling.bt_model;
+	IF m::text::labeling.bt_model::text IS DISTINCT FROM m::text
+	   OR labeling.bt_model_send(m::text::labeling.bt_model) <> labeling.bt_model_send(m) THEN
+		RETURN 'MISMATCH ' || m::text;
+	END IF;
+	RETURN 'round trip';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || ' / ' || det;
+END $$;
+WITH base AS (SELECT m::text AS t FROM bt_io WHERE name = 'bigint'),
+	 plain AS (SELECT m::text AS t FROM bt_io WHERE name = 'refit-plain')
+SELECT what, pg_temp.round_trip(edited) FROM (
+	SELECT what, regexp_replace(t, pattern, replacement) AS edited FROM base, LATERAL (VALUES
+	('prior: smallest denormal', '"prior": [^,]+', '"prior": 5e-324'),
+	('prior: largest double', '"prior": [^,]+', '"prior": 1.7976931348623157e308'),
+	('prior: -0', '"prior": [^,]+', '"prior": -0'),
+	('prior: Infinity (forbidden)', '"prior": [^,]+', '"prior": "Infinity"'),
+	('prior: null (forbidden)', '"prior": [^,]+', '"prior": null'),
+	('prior: overflow (forbidden)', '"prior": [^,]+', '"prior": 1e309'),
+	('tol: 0', '"tol": [^,]+', '"tol": 0'),
+	('tol: underflow to 0', '"tol": [^,]+', '"tol": 1e-400'),
+	('tol: 1e-300', '"tol": [^,]+', '"tol": 1e-300'),
+	('tol: largest double', '"tol": [^,]+', '"tol": 1.7976931348623157e308'),
+	('tol: NaN (not JSON)', '"tol": [^,]+', '"tol": NaN'),
+	('tol: hexadecimal (not JSON)', '"tol": [^,]+', '"tol": 0x1p-30'),
+	('tol: leading dot (not JSON)', '"tol": [^,]+', '"tol": .5'),
+	('log_posterior: -Infinity', '"log_posterior": [^,]+', '"log_posterior": "-Infinity"'),
+	('log_posterior: lowest double', '"log_posterior": [^,]+', '"log_posterior": -1.7976931348623157e308'),
+	('log_posterior: null (forbidden)', '"log_posterior": [^,]+', '"log_posterior": null'),
+	('gradient_max: Infinity', '"gradient_max": [^,]+', '"gradient_max": "Infinity"'),
+	('gradient_max: smallest denormal', '"gradient_max": [^,]+', '"gradient_max": 4.9406564584124654e-324'),
+	('gradient_max: -0', '"gradient_max": [^,]+', '"gradient_max": -0.0'),
+	('nu: largest double', '"nu": [^,]+', '"nu": 1.7976931348623157e308'),
+	('nu: Infinity (forbidden)', '"nu": [^,]+', '"nu": "Infinity"'),
+	('score and se: largest doubles', '\[-5, [^,]+, [^,]+,', '[-5, -1.7976931348623157e308, 1.7976931348623157e308,'),
+	('score and se: denormals', '\[-5, [^,]+, [^,]+,', '[-5, -5e-324, 2.225073858507201e-308,'),
+	('score: -0, se: null', '\[-5, [^,]+, [^,]+,', '[-5, -0, null,'),
+	('score: 1e-300 as a plain decimal', '\[-5, [^,]+,', '[-5, 0.' || repeat('0', 299) || '1,'),
+	('score: null (forbidden)', '\[-5, [^,]+,', '[-5, null,'),
+	('score: Infinity (forbidden)', '\[-5, [^,]+,', '[-5, "Infinity",'),
+	('score: -Infinity with a prior (forbidden)', '\[-5, [^,]+,', '[-5, "-Infinity",'),
+	('se: negative (forbidden)', '\[-5, [^,]+, [^,]+,', '[-5, 0, -1e-300,'),
+	('se: Infinity (forbidden)', '\[-5, [^,]+, [^,]+,', '[-5, 0, "Infinity",')
+	) v(what, pattern, replacement)
+	UNION ALL
+	SELECT what, regexp_replace(t, pattern, replacement) FROM plain, LATERAL (VALUES
+	('reliability of a plain model: null', '\[1, null,', '[1, null,'),
+	('reliability of a plain model: a number (forbidden)', '\[1, null,', '[1, 0.5,')
+	) v(what, pattern, replacement)
+) cases ORDER BY what;
+
+-- canonical binary form: equal values give identical bytes.  A crafted
+-- payload (a bytea column COPYed in binary is just its bytes) may carry any
+-- NaN (a standard error that is not available) or -0.0: it reads back in the
+-- one canonical form, the same bytes as from text.  Offsets in the payload of
+-- the 'bigint' model: prior at byte 47, the first score at 95, its standard
+-- error at 103.
+CREATE TEMP TABLE bt_payload (name text, p bytea);
+CREATE TEMP TABLE bt_landing (name text, m labeling.bt_model);
+INSERT INTO bt_payload
+SELECT what, overlay(labeling.bt_model_send(m) PLACING bytes FROM pos FOR 8)
+FROM bt_io, (VALUES
+	('se: NaN with a payload', 103, '\x7ff8000000000001'::bytea),
+	('se: negative NaN', 103, '\xfff8000000000000'::bytea),
+	('se: signalling NaN', 103, '\x7ff0000000000001'::bytea),
+	('se: canonical NaN', 103, float8send('NaN')),
+	('score: -0.0', 95, '\x8000000000000000'::bytea),
+	('prior: -0.0', 47, '\x8000000000000000'::bytea)
+) v(what, pos, bytes)
+WHERE name = 'bigint';
+\copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
+\copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
+SELECT name,
+	   labeling.bt_model_send(m) = labeling.bt_model_send(m::text::labeling.bt_model) AS binary_equals_text,
+	   substr(labeling.bt_model_send(m), CASE WHEN name LIKE 'se%' THEN 103 WHEN name LIKE 'score%' THEN 95 ELSE 47 END, 8) AS sent
+FROM bt_landing ORDER BY name;
+-- send -> receive -> send is the identity
+\copy bt_landing TO 'results/bt_model_landing.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE bt_landing2 (LIKE bt_landing);
+\copy bt_landing2 FROM 'results/bt_model_landing.bin' WITH (FORMAT binary)
+SELECT count(*) AS payloads,
+	   count(*) FILTER (WHERE labeling.bt_model_send(a.m) = labeling.bt_model_send(b.m)
+						  AND a.m::text = b.m::text) AS identical
+FROM bt_landing a JOIN bt_landing2 b USING (name);
+-- a NaN where the type forbids it is rejected, whatever its bits
+TRUNCATE bt_payload;
+INSERT INTO bt_payload
+SELECT 'score: NaN', overlay(labeling.bt_model_send(m) PLACING '\x7ff8000000000001'::bytea FROM 95 FOR 8)
+FROM bt_io WHERE name = 'bigint';
+\copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
+\copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
+TRUNCATE bt_payload;
+INSERT INTO bt_payload
+SELECT 'prior: NaN', overlay(labeling.bt_model_send(m) PLACING float8send('NaN') FROM 47 FOR 8)
+FROM bt_io WHERE name = 'bigint';
+\copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
+\copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
+TRUNCATE bt_payload;
+INSERT INTO bt_payload
+SELECT 'se: Infinity', overlay(labeling.bt_model_send(m) PLACING float8send('Infinity') FROM 103 FOR 8)
+FROM bt_io WHERE name = 'bigint';
+\copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
+\copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
+
 DROP TABLE bt_io, bt_io2;

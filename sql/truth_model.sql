@@ -69,6 +69,110 @@ SELECT left(good, 200)::labeling.truth_model FROM tm_text;
 SELECT replace(good, '"text", "worker_type"', '"bigint", "worker_type"')::labeling.truth_model FROM tm_text;
 
 -- ---------------------------------------------------------------------------
+-- Numbers at the edges of double precision: what each field accepts reads
+-- back exactly (text -> value -> text, and the same bytes from text and from
+-- binary); what it forbids is rejected.  Good and bad side by side.
+-- ---------------------------------------------------------------------------
+CREATE FUNCTION pg_temp.round_trip(t text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	m labeling.truth_model;
+	det text;
+BEGIN
+	m := t::labeling.truth_model;
+	IF m::text::labeling.truth_model::text IS DISTINCT FROM m::text
+	   OR labeling.truth_model_send(m::text::labeling.truth_model) <> labeling.truth_model_send(m) THEN
+		RETURN 'MISMATCH ' || m::text;
+	END IF;
+	RETURN 'round trip';
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS det = PG_EXCEPTION_DETAIL;
+	RETURN SQLSTATE || ': ' || SQLERRM || coalesce(' / ' || nullif(det, ''), '');
+END $$;
+-- a GLAD model (every kind of number), written by hand
+INSERT INTO tm_text SELECT '{"format": 1, "method": "glad", "task_type": "text", "worker_type": "bigint", "labels": ["a", "b"], "judgments": 4, "iterations": 2, "converged": true, "max_iterations": 100, "tolerance": 1e-06, "smoothing": 0.01, "crowdkit_compat": false, "warm_start": false, "priors": [0.75, 0.25], "objective": [-3.5, -2.25], "tasks": [["t1", 2, null, [1, 0], 1.5], ["t2", 2, null, [0.5, 0.5], 0.25]], "workers": [[1, 2, 1, 2.5], [2, 2, 0.5, -0.5]]}';
+SELECT what, pg_temp.round_trip(replace(good, old, new)) FROM tm_text, (VALUES
+	('wawa', 'priors: smallest denormal', '[0.75, 0.25]', '[1, 5e-324]'),
+	('wawa', 'priors: largest denormal, written long', '[0.75, 0.25]', '[1, 2.2250738585072009e-308]'),
+	('wawa', 'priors: next below 1', '[0.75, 0.25]', '[0.9999999999999999, 1.1102230246251565e-16]'),
+	('wawa', 'priors: -0 and 1', '[0.75, 0.25]', '[-0, 1]'),
+	('wawa', 'priors: 1e-300 and 1', '[0.75, 0.25]', '[1e-300, 1]'),
+	('wawa', 'priors: underflow to 0', '[0.75, 0.25]', '[1, 1e-400]'),
+	('wawa', 'priors: sum off by 1e-6 (allowed)', '[0.75, 0.25]', '[0.7500005, 0.25]'),
+	('wawa', 'priors: sum off by 1e-5 (forbidden)', '[0.75, 0.25]', '[0.75001, 0.25]'),
+	('wawa', 'priors: negative (forbidden)', '[0.75, 0.25]', '[1.25, -0.25]'),
+	('wawa', 'priors: NaN (not JSON)', '[0.75, 0.25]', '[NaN, 0.25]'),
+	('wawa', 'priors: leading plus (not JSON)', '[0.75, 0.25]', '[+0.75, 0.25]'),
+	('wawa', 'priors: hexadecimal (not JSON)', '[0.75, 0.25]', '[0x1p-1, 0.5]'),
+	('wawa', 'posterior: 1e-300 as a plain decimal', '[1, 0]', '[1, 0.' || repeat('0', 299) || '1]'),
+	('wawa', 'posterior: 2^-1074 with 700 digits', '[1, 0]', '[1, 4.94065645841246544176568792868221372365059802614324764425585682500675507270208751865299836361635992379796564695445717730926656710355939796398774796010781878126300713190311404527845817167848982103688718636056998730723050006387409153564984387312473397273169615140031715385398074126238565591171026658556686768187039560310624931945271591492455329305456544401127480129709999541931989409080416563324524757147869014726780159355238611550134803526493472019379026810710749170333222684475333572083243193609238289345836806010601150616980975307834227731832924790498252473077637592724787465608477820373446969953364701797267771758512566055119913150489110145103786273816725095583738973359899366480994116420570263709027924276754456522908753868250641971826553344726562e-324]'),
+	('wawa', 'posterior: overflow (forbidden)', '[1, 0]', '[1e400, 0]'),
+	('wawa', 'skill: smallest denormal', '["w2", 2, 0.5]', '["w2", 2, 5e-324]'),
+	('wawa', 'skill: -0', '["w2", 2, 0.5]', '["w2", 2, -0.0]'),
+	('wawa', 'skill: above 1 (forbidden)', '["w2", 2, 0.5]', '["w2", 2, 1.0000000000000002]'),
+	('wawa', 'tolerance and smoothing: largest doubles', '"tolerance": 0, "smoothing": 0', '"tolerance": 1.7976931348623157e308, "smoothing": 1.7976931348623157e+308'),
+	('wawa', 'tolerance and smoothing: denormals', '"tolerance": 0, "smoothing": 0', '"tolerance": 5e-324, "smoothing": 4.9e-324'),
+	('wawa', 'tolerance: -0', '"tolerance": 0', '"tolerance": -0'),
+	('wawa', 'tolerance: negative (forbidden)', '"tolerance": 0', '"tolerance": -5e-324'),
+	('wawa', 'tolerance: overflow (forbidden)', '"tolerance": 0', '"tolerance": 1.8e308'),
+	('wawa', 'judgments: 1e0 (not an integer)', '"judgments": 4', '"judgments": 4e0'),
+	('wawa', 'judgments: leading zero (not JSON)', '"judgments": 4', '"judgments": 04'),
+	('wawa', 'objective: extreme values', '"iterations": 0, "converged": true, "max_iterations": 0, "tolerance": 0, "smoothing": 0, "crowdkit_compat": false, "warm_start": false, "priors": [0.75, 0.25], "objective": []',
+			 '"iterations": 4, "converged": true, "max_iterations": 0, "tolerance": 0, "smoothing": 0, "crowdkit_compat": false, "warm_start": false, "priors": [0.75, 0.25], "objective": [-1.7976931348623157e308, 1.7976931348623157e308, -5e-324, -0]'),
+	('glad', 'as written', 'x', 'x'),
+	('glad', 'beta and alpha: largest doubles', '0.25]], "workers": [[1, 2, 1, 2.5]', '-1.7976931348623157e308]], "workers": [[1, 2, 1, 1.7976931348623157e308]'),
+	('glad', 'beta and alpha: denormals', '0.25]], "workers": [[1, 2, 1, 2.5]', '-5e-324]], "workers": [[1, 2, 1, 2.225073858507201e-308]'),
+	('glad', 'beta: -0', '0.25]]', '-0]]'),
+	('glad', 'beta: Infinity (not JSON)', '0.25]]', 'Infinity]]'),
+	('glad', 'alpha: NaN (not JSON)', '-0.5]]', 'NaN]]'),
+	('glad', 'alpha: null (forbidden)', '-0.5]]', 'null]]')
+) v(method, what, old, new)
+WHERE good LIKE '%"method": "' || method || '"%' ORDER BY method, what;
+
+-- canonical binary form: equal values give identical bytes.  A crafted
+-- payload (a bytea column COPYed in binary is just its bytes) with -0.0
+-- reads back as +0.0; NaN and infinities are rejected, whatever their bits.
+-- In the payload of the wawa model, tolerance is at byte 38.
+CREATE TEMP TABLE tm_payload (name text, p bytea);
+CREATE TEMP TABLE tm_landing (name text, m labeling.truth_model);
+INSERT INTO tm_payload
+SELECT 'tolerance: -0.0', overlay(labeling.truth_model_send(good::labeling.truth_model) PLACING '\x8000000000000000'::bytea FROM 38 FOR 8)
+FROM tm_text WHERE good LIKE '%wawa%';
+\copy tm_payload TO 'results/truth_model_payload.bin' WITH (FORMAT binary)
+\copy tm_landing FROM 'results/truth_model_payload.bin' WITH (FORMAT binary)
+SELECT name, (m::text::jsonb)->'tolerance' AS tolerance,
+	   labeling.truth_model_send(m) = labeling.truth_model_send(m::text::labeling.truth_model) AS binary_equals_text
+FROM tm_landing;
+TRUNCATE tm_payload;
+INSERT INTO tm_payload
+SELECT 'tolerance: NaN', overlay(labeling.truth_model_send(good::labeling.truth_model) PLACING '\x7ff8000000000001'::bytea FROM 38 FOR 8)
+FROM tm_text WHERE good LIKE '%wawa%';
+\copy tm_payload TO 'results/truth_model_payload.bin' WITH (FORMAT binary)
+\copy tm_landing FROM 'results/truth_model_payload.bin' WITH (FORMAT binary)
+TRUNCATE tm_payload;
+INSERT INTO tm_payload
+SELECT 'tolerance: Infinity', overlay(labeling.truth_model_send(good::labeling.truth_model) PLACING float8send('Infinity') FROM 38 FOR 8)
+FROM tm_text WHERE good LIKE '%wawa%';
+\copy tm_payload TO 'results/truth_model_payload.bin' WITH (FORMAT binary)
+\copy tm_landing FROM 'results/truth_model_payload.bin' WITH (FORMAT binary)
+
+-- a truth_options row (a composite holding a truth_model) round-trips
+-- through text and binary too (float8 fields print exactly with the
+-- default extra_float_digits)
+SET extra_float_digits = 1;
+CREATE TEMP TABLE tm_opts AS
+SELECT labeling.truth_options(max_iterations => 7, tolerance => 5e-324, smoothing => 1e6,
+		warm_start => good::labeling.truth_model) AS o
+FROM tm_text WHERE good LIKE '%glad%';
+SELECT o::text::labeling.truth_options::text = o::text AS text_round_trip FROM tm_opts;
+\copy tm_opts TO 'results/truth_options.bin' WITH (FORMAT binary)
+CREATE TEMP TABLE tm_opts2 (LIKE tm_opts);
+\copy tm_opts2 FROM 'results/truth_options.bin' WITH (FORMAT binary)
+SELECT a.o::text = b.o::text AS binary_round_trip,
+	   labeling.truth_model_send((a.o).warm_start) = labeling.truth_model_send((b.o).warm_start) AS same_model_bytes
+FROM tm_opts a, tm_opts2 b;
+SET extra_float_digits = 0;
+
+-- ---------------------------------------------------------------------------
 -- Readers.
 -- ---------------------------------------------------------------------------
 -- per task: keys come back as text, or typed with a second argument

@@ -25,7 +25,6 @@
  */
 #include "postgres.h"
 
-#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
@@ -101,15 +100,6 @@ pair_rank_cmp(const void *a, const void *b)
 }
 
 static void
-append_double(StringInfo buf, double v)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(v, tmp);
-	appendStringInfoString(buf, tmp);
-}
-
-static void
 append_label(StringInfo buf, const PairTally *t, int32 id)
 {
 	char	   *s = pnstrdup(KEY_MAP_TEXT(&t->labels, id), KEY_MAP_TEXTLEN(&t->labels, id));
@@ -177,13 +167,13 @@ worker_class_skill_finalfn(PG_FUNCTION_ARGS)
 		append_label(&buf, t, gold);
 		appendStringInfo(&buf, ": {\"n_answered\": %.0f, \"n_correct\": %.0f, \"accuracy\": ",
 						 n, correct);
-		append_double(&buf, est.accuracy);
+		labeling_append_double(&buf, est.accuracy);
 		appendStringInfoString(&buf, ", \"posterior_mean\": ");
-		append_double(&buf, est.posterior_mean);
+		labeling_append_double(&buf, est.posterior_mean);
 		appendStringInfoString(&buf, ", \"lower_bound\": ");
-		append_double(&buf, est.lower_bound);
+		labeling_append_double(&buf, est.lower_bound);
 		appendStringInfoString(&buf, ", \"upper_bound\": ");
-		append_double(&buf, est.upper_bound);
+		labeling_append_double(&buf, est.upper_bound);
 		appendStringInfoString(&buf, ", \"answers\": {");
 		for (i = start; i < end; i++)
 		{

@@ -6,8 +6,9 @@
  *	  comparison table (to refit it), and checking a model that comes from
  *	  outside (text or binary input) before it is built.
  *
- *	  The layout is described in bt.h.  Items and workers are in
- *	  key order and cells sorted, so equal inputs give byte-equal models.
+ *	  The layout is described in bt.h.  Items and workers are in key order,
+ *	  cells sorted and doubles canonical (+0.0 for -0.0, one NaN), so equal
+ *	  inputs give byte-equal models.
  *
  * IDENTIFICATION
  *	  src/bt_model.c
@@ -138,6 +139,20 @@ bt_keys_read(const char *src, int kind, int32 n, BtKeys *k)
 	}
 }
 
+/*
+ * Copy n doubles in canonical form (+0.0 for -0.0, one NaN), so that equal
+ * models are equal bytes whether they come from a fit, text or binary.
+ */
+static void
+bt_canonical_copy(char *dst, const double *src, Size n)
+{
+	double	   *d = (double *) dst;
+	Size		i;
+
+	for (i = 0; i < n; i++)
+		d[i] = labeling_canonical_double(src[i]);
+}
+
 /* Build the model varlena (in CurrentMemoryContext). */
 BtModel *
 bt_model_build(const BtData *d, const BtFitOptions *o, const BtFit *fit)
@@ -179,20 +194,20 @@ bt_model_build(const BtData *d, const BtFitOptions *o, const BtFit *fit)
 	m->iterations = fit->iterations;
 	m->rows = d->rows;
 	m->rows_skipped = d->rows_skipped;
-	m->prior = o->prior;
-	m->tol = o->tol;
-	m->nu = fit->nu;
-	m->log_posterior = fit->log_posterior;
-	m->gradient_max = fit->gradient_max;
+	m->prior = labeling_canonical_double(o->prior);
+	m->tol = labeling_canonical_double(o->tol);
+	m->nu = labeling_canonical_double(fit->nu);
+	m->log_posterior = labeling_canonical_double(fit->log_posterior);
+	m->gradient_max = labeling_canonical_double(fit->gradient_max);
 
-	memcpy(base + l.theta, fit->theta, sizeof(double) * (Size) d->items.n);
-	memcpy(base + l.se, fit->se, sizeof(double) * (Size) d->items.n);
+	bt_canonical_copy(base + l.theta, fit->theta, d->items.n);
+	bt_canonical_copy(base + l.se, fit->se, d->items.n);
 	if (nworkers > 0)
 	{
 		if (o->noisy)
 		{
-			memcpy(base + l.reliability, fit->reliability, sizeof(double) * (Size) nworkers);
-			memcpy(base + l.noise, fit->noise, sizeof(double) * BT_NOUTCOMES * (Size) nworkers);
+			bt_canonical_copy(base + l.reliability, fit->reliability, nworkers);
+			bt_canonical_copy(base + l.noise, fit->noise, BT_NOUTCOMES * (Size) nworkers);
 		}
 		else
 		{

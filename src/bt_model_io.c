@@ -12,9 +12,12 @@
  *	     "items": [[key, score, se, component], ...],
  *	     "workers": [[key, reliability, noise_left, noise_right, noise_same], ...],
  *	     "cells": [[worker, a, b, a_wins, b_wins, ties], ...]}
- *	  Doubles are printed in their shortest exact form, so text output and
- *	  input round-trip exactly; a value that is not available is null, and
- *	  infinities are the strings "Infinity" / "-Infinity".  Cells refer to
+ *	  Doubles are printed in their shortest exact form and read as JSON
+ *	  numbers of any length, correctly rounded (json_number.c), so text
+ *	  output and input round-trip exactly; a value that is not available
+ *	  (NaN) is null, and infinities are the strings "Infinity" /
+ *	  "-Infinity".  Stored and sent doubles are canonical (+0.0 for -0.0, one
+ *	  NaN), so text and binary give the same bytes.  Cells refer to
  *	  items and workers by position (0-based) in their lists.
  *
  *	  Input (text or binary) is checked completely before a model is built
@@ -32,7 +35,6 @@
 #include <math.h>
 
 #include "common/int.h"
-#include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -206,17 +208,12 @@ bt_input_alloc(BtModelInput *in, int item_kind, int32 nitems, int worker_kind,
 static void
 bt_out_double(StringInfo buf, double v)
 {
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
 	if (isnan(v))
 		appendStringInfoString(buf, "null");
 	else if (isinf(v))
 		appendStringInfoString(buf, v > 0 ? "\"Infinity\"" : "\"-Infinity\"");
 	else
-	{
-		double_to_shortest_decimal_buf(v, tmp);
-		appendStringInfoString(buf, tmp);
-	}
+		labeling_append_double(buf, v);
 }
 
 static void
@@ -532,8 +529,7 @@ static double
 bt_double(BtParser *ps)
 {
 	const char *start;
-	char	   *end;
-	char	   *num;
+	const char *end;
 	double		v;
 
 	bt_ws(ps);
@@ -548,44 +544,13 @@ bt_double(BtParser *ps)
 			return -get_float8_infinity();
 		bt_syntax_error(ps, "a number");
 	}
-	/* JSON number grammar */
 	start = ps->p;
-	if (*ps->p == '-')
-		ps->p++;
-	if (*ps->p == '0')
-		ps->p++;
-	else if (*ps->p >= '1' && *ps->p <= '9')
-		while (*ps->p >= '0' && *ps->p <= '9')
-			ps->p++;
-	else
-		bt_syntax_error(ps, "a number");
-	if (*ps->p == '.')
-	{
-		ps->p++;
-		if (!(*ps->p >= '0' && *ps->p <= '9'))
-			bt_syntax_error(ps, "a digit");
-		while (*ps->p >= '0' && *ps->p <= '9')
-			ps->p++;
-	}
-	if (*ps->p == 'e' || *ps->p == 'E')
-	{
-		ps->p++;
-		if (*ps->p == '+' || *ps->p == '-')
-			ps->p++;
-		if (!(*ps->p >= '0' && *ps->p <= '9'))
-			bt_syntax_error(ps, "a digit");
-		while (*ps->p >= '0' && *ps->p <= '9')
-			ps->p++;
-	}
-	num = pnstrdup(start, ps->p - start);
-	errno = 0;
-	v = strtod(num, &end);
-	if (*end != '\0' || (errno == ERANGE && (v == 0.0 || isinf(v))) || isinf(v))
-	{
-		ps->p = start;
+	end = labeling_json_number_end(start);
+	if (end == NULL)
+		bt_syntax_error(ps, "a JSON number");
+	if (!labeling_json_number_to_double(start, end - start, &v))
 		bt_syntax_error(ps, "a number in the range of double precision");
-	}
-	pfree(num);
+	ps->p = end;
 	return v;
 }
 
@@ -910,24 +875,24 @@ bt_model_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, m->iterations);
 	pq_sendint64(&buf, m->rows);
 	pq_sendint64(&buf, m->rows_skipped);
-	pq_sendfloat8(&buf, m->prior);
-	pq_sendfloat8(&buf, m->tol);
-	pq_sendfloat8(&buf, m->nu);
-	pq_sendfloat8(&buf, m->log_posterior);
-	pq_sendfloat8(&buf, m->gradient_max);
+	labeling_send_double(&buf, m->prior);
+	labeling_send_double(&buf, m->tol);
+	labeling_send_double(&buf, m->nu);
+	labeling_send_double(&buf, m->log_posterior);
+	labeling_send_double(&buf, m->gradient_max);
 	for (i = 0; i < m->nitems; i++)
 	{
 		bt_send_key(&buf, &v.items, i);
-		pq_sendfloat8(&buf, v.theta[i]);
-		pq_sendfloat8(&buf, v.se[i]);
+		labeling_send_double(&buf, v.theta[i]);
+		labeling_send_double(&buf, v.se[i]);
 		pq_sendint32(&buf, v.component[i]);
 	}
 	for (i = 0; i < m->nworkers; i++)
 	{
 		bt_send_key(&buf, &v.workers, i);
-		pq_sendfloat8(&buf, v.reliability[i]);
+		labeling_send_double(&buf, v.reliability[i]);
 		for (k = 0; k < BT_NOUTCOMES; k++)
-			pq_sendfloat8(&buf, v.noise[BT_NOUTCOMES * (Size) i + k]);
+			labeling_send_double(&buf, v.noise[BT_NOUTCOMES * (Size) i + k]);
 	}
 	for (i = 0; i < m->ncells; i++)
 	{

@@ -16,7 +16,6 @@
 #include <math.h>
 
 #include "access/htup_details.h"
-#include "common/shortest_dec.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -218,16 +217,11 @@ bt_workers(PG_FUNCTION_ARGS)
 static void
 bt_json_double(StringInfo buf, const char *key, double v)
 {
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
 	appendStringInfo(buf, ", \"%s\": ", key);
 	if (!isfinite(v))
 		appendStringInfoString(buf, "null");
 	else
-	{
-		double_to_shortest_decimal_buf(v, tmp);
-		appendStringInfoString(buf, tmp);
-	}
+		labeling_append_double(buf, v);
 }
 
 /* bt_summary(model): the fit's settings and diagnostics as jsonb. */

@@ -4,9 +4,11 @@
  *	  The label_dist type: a probability distribution over text labels.
  *
  *	  Text form is a JSON object mapping labels to probabilities, e.g.
- *	  {"cat": 0.75, "dog": 0.25}.  Labels are kept sorted in byte order and
- *	  probabilities are printed in the shortest form that reads back to the
- *	  same double, so text output and input round-trip exactly.  This file
+ *	  {"cat": 0.75, "dog": 0.25}.  Labels are kept sorted in byte order.
+ *	  Probabilities are read as JSON numbers exactly as RFC 8259 writes them
+ *	  (any length, correctly rounded: jsonb prints tiny ones as long plain
+ *	  decimals) and printed in the shortest form that reads back to the same
+ *	  double, so text, binary and jsonb round-trip exactly.  This file
  *	  also holds the builder used by every aggregate that returns a
  *	  label_dist, binary send/receive, the jsonb casts, equality/hash and
  *	  the accessor functions (top_label, confidence, probability, ...).
@@ -22,7 +24,6 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
-#include "common/shortest_dec.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -148,8 +149,8 @@ label_dist_build(LabelMass *items, int n, bool normalise)
 	{
 		double		p = normalise ? items[i].mass / total : items[i].mass;
 
-		/* store +0.0 for -0.0 so that equality can be bytewise */
-		ld->probs[i] = (p == 0.0) ? 0.0 : p;
+		/* canonical (+0.0 for -0.0) so that equality can be bytewise */
+		ld->probs[i] = labeling_canonical_double(p);
 		offsets[i] = (int32) strbytes;
 		memcpy(strings + strbytes, items[i].label, items[i].len);
 		strings[strbytes + items[i].len] = '\0';
@@ -217,10 +218,17 @@ label_dist_syntax_error(LabelDistParser *ps, const char *detail)
 			 errhint("Write a JSON object of labels and probabilities, for example {\"cat\": 0.75, \"dog\": 0.25}.")));
 }
 
+/* JSON's whitespace: space, tab, line feed, carriage return (nothing else) */
+static inline bool
+json_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 static void
 skip_ws(LabelDistParser *ps)
 {
-	while (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' || *ps->p == '\r')
+	while (json_ws(*ps->p))
 		ps->p++;
 }
 
@@ -342,35 +350,48 @@ parse_label(LabelDistParser *ps)
 	return ps->strings.len - start - 1;
 }
 
-/* Parse a number token; NaN and infinities are rejected by the builder. */
+/*
+ * The text at p up to the next JSON delimiter, for messages: at most 40
+ * bytes (whole characters), with "..." when cut.
+ */
+static char *
+token_excerpt(const char *p)
+{
+	int			len = strcspn(p, " \t\n\r,}");
+	int			cut = pg_mbcliplen(p, len, 40);
+
+	return psprintf("%.*s%s", cut, p, cut < len ? "..." : "");
+}
+
+/*
+ * Parse a probability: a JSON number (RFC 8259), of any length, rounded
+ * correctly to the nearest double.  Its range is the builder's to check.
+ */
 static double
 parse_probability(LabelDistParser *ps)
 {
 	const char *start = ps->p;
-	char	   *end;
-	char		token[64];
-	int			len;
+	const char *end = labeling_json_number_end(start);
 	double		v;
 
-	while (*ps->p && *ps->p != ',' && *ps->p != '}' &&
-		   *ps->p != ' ' && *ps->p != '\t' && *ps->p != '\n' && *ps->p != '\r')
-		ps->p++;
-	len = ps->p - start;
-	if (len == 0)
+	if (*start == '\0' || *start == ',' || *start == '}' || json_ws(*start))
 		label_dist_syntax_error(ps, "Expected a probability after \":\".");
-	if (len >= (int) sizeof(token))
-		label_dist_syntax_error(ps, "Probability is too long.");
-	memcpy(token, start, len);
-	token[len] = '\0';
-	errno = 0;
-	v = strtod(token, &end);
-	if (end != token + len)
-		label_dist_syntax_error(ps, "A probability must be a number.");
-	if (isnan(v))
+	if (end == NULL ||
+		!(*end == '\0' || *end == ',' || *end == '}' || json_ws(*end)))
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("probabilities of a label distribution must be finite"),
-				 errdetail("Got \"%s\".", token)));
+				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg("invalid input syntax for type label_dist: \"%s\"", ps->input),
+				 *start == '"' ?
+				 errdetail("A probability must be a JSON number, not a string.") :
+				 errdetail("Probability \"%s\" is not a JSON number.", token_excerpt(start)),
+				 errhint("Write probabilities as JSON numbers, for example 0.25 or 1e-300: no \"+\" sign, no leading \".\" or zeros, no hexadecimal, NaN or Infinity.")));
+	if (!labeling_json_number_to_double(start, end - start, &v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("probability \"%s\" is out of range for type double precision",
+						token_excerpt(start)),
+				 errdetail("A probability lies between 0 and 1.")));
+	ps->p = end;
 	return v;
 }
 
@@ -448,16 +469,6 @@ label_dist_parse(const char *str)
  * ----------------------------------------------------------------
  */
 
-/* Append a double in its shortest exact decimal form. */
-static void
-append_double(StringInfo buf, double v)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(v, tmp);
-	appendStringInfoString(buf, tmp);
-}
-
 static char *
 label_dist_to_cstring(const LabelDist *ld)
 {
@@ -472,7 +483,7 @@ label_dist_to_cstring(const LabelDist *ld)
 			appendStringInfoString(&buf, ", ");
 		escape_json(&buf, LD_LABEL(ld, i));
 		appendStringInfoString(&buf, ": ");
-		append_double(&buf, ld->probs[i]);
+		labeling_append_double(&buf, ld->probs[i]);
 	}
 	appendStringInfoChar(&buf, '}');
 	return buf.data;
@@ -500,7 +511,7 @@ label_dist_out(PG_FUNCTION_ARGS)
 
 /*
  * Binary output: int32 count, then per label a NUL-terminated string (in
- * the client encoding) and a float8.
+ * the client encoding) and a float8 (canonical: never -0.0).
  */
 FUNCTION_PREFIX PG_FUNCTION_INFO_V1(label_dist_send);
 Datum
@@ -515,7 +526,7 @@ label_dist_send(PG_FUNCTION_ARGS)
 	for (i = 0; i < ld->nlabels; i++)
 	{
 		pq_sendstring(&buf, LD_LABEL(ld, i));
-		pq_sendfloat8(&buf, ld->probs[i]);
+		labeling_send_double(&buf, ld->probs[i]);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }

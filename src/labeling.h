@@ -76,6 +76,13 @@ extern LabelDist *label_dist_build(LabelMass *items, int n, bool normalise);
 extern int	label_dist_find(const LabelDist *ld, const char *label, int len);
 extern int	label_dist_argmax(const LabelDist *ld);
 
+/* json_number.c: doubles in text (JSON) and binary forms */
+extern const char *labeling_json_number_end(const char *p);
+extern bool labeling_json_number_to_double(const char *num, size_t len, double *result);
+extern double labeling_canonical_double(double v);
+extern void labeling_append_double(StringInfo buf, double v);
+extern void labeling_send_double(StringInfo buf, double v);
+
 /* Settings (GUCs, labeling.c): defaults of the truth-inference fits. */
 extern PGDLLIMPORT int labeling_max_iterations;
 extern PGDLLIMPORT double labeling_tolerance;

@@ -356,7 +356,6 @@ extern TruthFit *glad_fit(const TruthData *d, const TruthSettings *s);
 extern TruthFit *wawa_fit(const TruthData *d, const TruthSettings *s);
 
 /* truth_model_text.c */
-extern void truth_append_double(StringInfo buf, double v);
 extern void truth_append_json_string(StringInfo buf, const char *s, int len);
 
 /* truth_model_type.c */

@@ -216,7 +216,7 @@ worker_confusion(ReaderState *rs, int32 w)
 				appendStringInfoString(&buf, ", ");
 			truth_append_json_string(&buf, TRUTH_LABEL(&rs->v, k), TRUTH_LABELLEN(&rs->v, k));
 			appendStringInfoString(&buf, ": ");
-			truth_append_double(&buf, truth_model_confusion(&rs->v, w, k, c));
+			labeling_append_double(&buf, truth_model_confusion(&rs->v, w, k, c));
 		}
 		appendStringInfoChar(&buf, '}');
 	}

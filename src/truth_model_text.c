@@ -20,7 +20,8 @@
  *	  per class the weight of the pooled matrix (confusion_prior) for the
  *	  labels they never gave; for glad
  *	  their ability alpha; nothing more for one_coin and wawa.  Tasks carry
- *	  GLAD's beta last.  Doubles are written in their shortest exact form,
+ *	  GLAD's beta last.  Doubles are written in their shortest exact form
+ *	  and read back correctly rounded whatever their length (json_number.c),
  *	  so output -> input -> output is the identity.  Input is parsed with
  *	  PostgreSQL's JSON lexer, token by token (no tree is built), and the
  *	  result goes through the full consistency check.
@@ -35,7 +36,6 @@
 #include <math.h>
 
 #include "common/jsonapi.h"
-#include "common/shortest_dec.h"
 #include "mb/pg_wchar.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
@@ -47,16 +47,6 @@
  * Output
  * ----------------------------------------------------------------
  */
-
-/* A double in its shortest exact form. */
-void
-truth_append_double(StringInfo buf, double v)
-{
-	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
-
-	double_to_shortest_decimal_buf(v, tmp);
-	appendStringInfoString(buf, tmp);
-}
 
 /* A string of len bytes (not NUL-terminated) as a JSON string. */
 void
@@ -78,7 +68,7 @@ append_doubles(StringInfo buf, const double *a, int32 n)
 	{
 		if (i > 0)
 			appendStringInfoString(buf, ", ");
-		truth_append_double(buf, a[i]);
+		labeling_append_double(buf, a[i]);
 	}
 	appendStringInfoChar(buf, ']');
 }
@@ -120,9 +110,9 @@ truth_model_to_cstring(const TruthModel *m)
 	appendStringInfo(&buf, "], \"judgments\": " INT64_FORMAT ", \"iterations\": %d, \"converged\": %s, \"max_iterations\": %d, \"tolerance\": ",
 					 m->njudgments, m->iterations,
 					 (m->flags & TRUTH_FLAG_CONVERGED) ? "true" : "false", m->max_iterations);
-	truth_append_double(&buf, m->tolerance);
+	labeling_append_double(&buf, m->tolerance);
 	appendStringInfoString(&buf, ", \"smoothing\": ");
-	truth_append_double(&buf, m->smoothing);
+	labeling_append_double(&buf, m->smoothing);
 	appendStringInfo(&buf, ", \"crowdkit_compat\": %s, \"warm_start\": %s, \"priors\": ",
 					 (m->flags & TRUTH_FLAG_COMPAT) ? "true" : "false",
 					 (m->flags & TRUTH_FLAG_WARM_START) ? "true" : "false");
@@ -142,7 +132,7 @@ truth_model_to_cstring(const TruthModel *m)
 			{
 				if (k > 0)
 					appendStringInfoString(&buf, ", ");
-				truth_append_double(&buf, v.pooled_e[k * K + c]);
+				labeling_append_double(&buf, v.pooled_e[k * K + c]);
 			}
 			appendStringInfoChar(&buf, ']');
 		}
@@ -168,7 +158,7 @@ truth_model_to_cstring(const TruthModel *m)
 		if (v.task_beta)
 		{
 			appendStringInfoString(&buf, ", ");
-			truth_append_double(&buf, v.task_beta[i]);
+			labeling_append_double(&buf, v.task_beta[i]);
 		}
 		appendStringInfoChar(&buf, ']');
 	}
@@ -180,11 +170,11 @@ truth_model_to_cstring(const TruthModel *m)
 		appendStringInfoChar(&buf, '[');
 		append_key(&buf, &v, false, i);
 		appendStringInfo(&buf, ", %d, ", v.worker_n[i]);
-		truth_append_double(&buf, v.worker_skill[i]);
+		labeling_append_double(&buf, v.worker_skill[i]);
 		if (v.worker_alpha)
 		{
 			appendStringInfoString(&buf, ", ");
-			truth_append_double(&buf, v.worker_alpha[i]);
+			labeling_append_double(&buf, v.worker_alpha[i]);
 		}
 		if (v.pair_e)
 		{
@@ -294,23 +284,23 @@ token_text(ModelParser *ps)
 	return pnstrdup(ps->lex->token_start, ps->lex->token_terminator - ps->lex->token_start);
 }
 
-/* A number token (already read) as a finite double. */
+/*
+ * A number token (already read, so valid JSON) as a finite double: any
+ * length, correctly rounded.
+ */
 static double
 number_value(ModelParser *ps)
 {
-	char	   *tok;
-	char	   *end;
+	int			len = ps->lex->token_terminator - ps->lex->token_start;
 	double		v;
 
 	if (ps->lex->token_type != JSON_TOKEN_NUMBER)
 		syntax_error(ps, "Expected a number.");
-	tok = token_text(ps);
-	v = strtod(tok, &end);
-	if (*end != '\0' || !isfinite(v))
+	if (!labeling_json_number_to_double(ps->lex->token_start, len, &v))
 		ereport(ERROR,
-				(errcode(ERRCODE_DATA_EXCEPTION),
-				 errmsg("invalid number \"%s\" in truth_model", tok)));
-	pfree(tok);
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("number \"%.*s%s\" in truth_model is out of range for type double precision",
+						Min(len, 40), ps->lex->token_start, len > 40 ? "..." : "")));
 	return v;
 }
 

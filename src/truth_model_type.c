@@ -9,7 +9,9 @@
  *	  only read.  Values built from outside (text input, binary receive,
  *	  warm-start models inside serialized aggregate states) are checked in
  *	  full by truth_model_check(); values read from storage get the cheap
- *	  header and size check of truth_model_checked().
+ *	  header and size check of truth_model_checked().  Every double is
+ *	  stored and sent in canonical form (+0.0 for -0.0; no field admits NaN),
+ *	  so equal models are equal bytes.
  *
  * IDENTIFICATION
  *	  src/truth_model_type.c
@@ -180,7 +182,7 @@ static void
 check_probability(double p, const char *what)
 {
 	if (!isfinite(p) || p < 0.0 || p > 1.0)
-		truth_model_invalid(psprintf("A %s is not a probability: %g.", what, p));
+		truth_model_invalid(psprintf("A %s is not a probability: %.17g.", what, p));
 }
 
 static void
@@ -336,6 +338,39 @@ truth_model_check(const TruthModel *m)
 	}
 }
 
+static void
+canonical_doubles(double *a, Size n)
+{
+	Size		i;
+
+	for (i = 0; a != NULL && i < n; i++)
+		a[i] = labeling_canonical_double(a[i]);
+}
+
+/*
+ * Every double of a model in canonical form (+0.0 for -0.0), so that equal
+ * models are equal bytes and print the same.
+ */
+static void
+truth_model_canonicalize(TruthModel *m)
+{
+	TruthModelView v;
+	Size		K = m->nclasses;
+
+	truth_model_view(m, &v);
+	m->tolerance = labeling_canonical_double(m->tolerance);
+	m->smoothing = labeling_canonical_double(m->smoothing);
+	canonical_doubles(v.priors, K);
+	canonical_doubles(v.history, m->nhistory);
+	canonical_doubles(v.post, m->ntasks * K);
+	canonical_doubles(v.task_beta, m->ntasks);
+	canonical_doubles(v.worker_skill, m->nworkers);
+	canonical_doubles(v.worker_alpha, m->nworkers);
+	canonical_doubles(v.pair_e, m->npairs * K);
+	canonical_doubles(v.worker_rest, m->nworkers * K);
+	canonical_doubles(v.pooled_e, K * K);
+}
+
 /*
  * Assemble a model from parsed parts (text or binary input) and check it.
  * The parts' header gives the counts; its byte counts are taken from the
@@ -361,6 +396,7 @@ truth_model_assemble(TruthModelParts *p)
 		memcpy(v.field, p->a.field, sizeof(type) * (count));
 	TRUTH_MODEL_SECTIONS(COPY, &p->hdr)
 #undef COPY
+	truth_model_canonicalize(m);
 	truth_model_check(m);
 	return m;
 }
@@ -463,17 +499,9 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 	m = truth_model_alloc(&hdr, &v);
 	memcpy(v.priors, fit->priors, sizeof(double) * K);
 	memcpy(v.history, fit->history, sizeof(double) * fit->iterations);
+	memcpy(v.post, fit->post, sizeof(double) * d->ntasks * K);
 	for (i = 0; i < d->ntasks; i++)
 	{
-		int32		c;
-
-		/* store +0.0 for -0.0 so that equal models are equal bytes */
-		for (c = 0; c < d->nclasses; c++)
-		{
-			double		p = fit->post[(Size) i * K + c];
-
-			v.post[(Size) i * K + c] = (p == 0.0) ? 0.0 : p;
-		}
 		v.task_n[i] = (int32) (d->task_start[i + 1] - d->task_start[i]);
 		v.task_gold[i] = d->gold[i];
 	}
@@ -507,6 +535,7 @@ truth_model_from_fit(const TruthData *d, const TruthFit *fit, const TruthSetting
 			   v.task_str);
 	write_keys(&st->workers, st->workers.kind, d->worker_key, d->nworkers, v.worker_int,
 			   v.worker_off, v.worker_str);
+	truth_model_canonicalize(m);
 	return m;
 }
 
@@ -666,7 +695,7 @@ send_doubles(StringInfo buf, const double *a, Size n)
 	Size		i;
 
 	for (i = 0; a != NULL && i < n; i++)
-		pq_sendfloat8(buf, a[i]);
+		labeling_send_double(buf, a[i]);
 }
 
 static void
@@ -715,8 +744,8 @@ truth_model_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, m->iterations);
 	pq_sendint32(&buf, m->max_iterations);
 	pq_sendint64(&buf, m->njudgments);
-	pq_sendfloat8(&buf, m->tolerance);
-	pq_sendfloat8(&buf, m->smoothing);
+	labeling_send_double(&buf, m->tolerance);
+	labeling_send_double(&buf, m->smoothing);
 
 	send_strings(&buf, v.label_off, v.label_str, m->nclasses);
 	if (m->task_kind == KEY_TEXT)

@@ -1,24 +1,26 @@
 # Fuzz truth_model input: random mutations of valid models, as text and as
-# binary COPY data, either parse (and then round-trip exactly and can be read
-# by every reader) or fail with a clear SQLSTATE; the server never crashes.
+# binary COPY data, either load (and can be read by every reader) or fail with
+# a clear SQLSTATE, and the server never crashes; every value accepted either
+# way round-trips exactly through text and binary.  Generated valid models of
+# every method, with numbers at the edges of double precision in every field
+# (in every JSON spelling) and keys at the ends of bigint, are all accepted,
+# readable and round-trip exactly too.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use LabelingFuzz qw(mutate_text);
-use List::Util qw(sum0);
+use LabelingFuzz qw(mutate_text try_inputs accept_generated fuzz_binary check_round_trips json_number);
+use List::Util qw(sum0 shuffle);
 
 my $node = PostgreSQL::Test::Cluster->new('truth_fuzz');
 $node->init;
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION labeling');
 $node->safe_psql('postgres', q{
+	CREATE TABLE accepted (id serial, v labeling.truth_model);
 	CREATE FUNCTION try_model(m labeling.truth_model) RETURNS text LANGUAGE plpgsql AS $$
 	BEGIN
-		IF m::text::labeling.truth_model::text IS DISTINCT FROM m::text THEN
-			RETURN 'ROUNDTRIP-MISMATCH ' || m::text;
-		END IF;
 		-- every reader must cope with any accepted value
 		PERFORM count(*) FROM labeling.truth_tasks(m);
 		PERFORM count(*) FROM labeling.truth_workers(m);
@@ -28,8 +30,12 @@ $node->safe_psql('postgres', q{
 		RETURN 'ok';
 	END $$;
 	CREATE FUNCTION try_text(s text) RETURNS text LANGUAGE plpgsql AS $$
+	DECLARE
+		m labeling.truth_model;
 	BEGIN
-		RETURN try_model(s::labeling.truth_model);
+		m := s::labeling.truth_model;
+		INSERT INTO accepted (v) VALUES (m);
+		RETURN try_model(m);
 	EXCEPTION WHEN OTHERS THEN
 		RETURN SQLSTATE;
 	END $$;
@@ -46,104 +52,153 @@ $node->safe_psql('postgres', q{
 		UNION ALL
 		SELECT 'wawa', labeling.wawa_agg(t, w, l)
 		FROM (VALUES (1::bigint, 'x', 'p'), (1, 'y', 'p'), (2, 'x', 'q')) v(t, w, l)) m;
-	CREATE TABLE landing (m labeling.truth_model);
 });
+my $dir = PostgreSQL::Test::Utils::tempdir;
 
 my @seeds = split /\n/, $node->safe_psql('postgres', 'SELECT model::text FROM seeds ORDER BY method');
 is(scalar(@seeds), 4, 'four seed models');
-for my $s (@seeds)
-{
-	my $q = $s; $q =~ s/'/''/g;
-	is($node->safe_psql('postgres', "SELECT try_text('$q')"), 'ok', 'seed model reads back');
-}
+my %s = try_inputs($node, 'try_text', @seeds);
+is_deeply(\%s, { ok => 4 }, 'seed models read back');
 
 srand(20261128);
-my @alphabet = split //, q{{}[]":,.-+eE0123456789\\u abnulltrufIy} . "\t\n";
+my @alphabet = split //, q{{}[]":,.-+eE0123456789\\u abnulltrufIyxN} . "\t\n\f";
 
 sub mutate { return mutate_text($_[0], \@alphabet, 3, 1); }
 
-# text input
-my %outcome;
-my @bad;
+# 1. text mutations
 my @inputs;
 push @inputs, mutate($seeds[ int(rand(@seeds)) ]) for 1 .. 2000;
-for (my $start = 0; $start < @inputs; $start += 100)
-{
-	my $end = $start + 99 < $#inputs ? $start + 99 : $#inputs;
-	my @batch = @inputs[ $start .. $end ];
-	my $values = join(',', map { my $q = $_; $q =~ s/'/''/g; "(\$fz\$$_\$fz\$)" } @batch);
-	my $res = $node->safe_psql('postgres', "SELECT try_text(s) FROM (VALUES $values) v(s)");
-	for my $r (split /\n/, $res)
-	{
-		$outcome{$r}++;
-		push @bad, $r unless $r eq 'ok' || $r =~ /^(22P02|22023|22000|22003|22P05|54000)$/;
-	}
-}
-ok(!@bad, 'text: every mutation parses or fails with a data error SQLSTATE')
-  or diag(join("\n", @bad[0 .. ($#bad < 5 ? $#bad : 5)]));
+my %outcome = try_inputs($node, 'try_text', @inputs);
+my @bad = grep { !/^(ok|22P02|22023|22000|22003|22P05|54000)$/ } keys %outcome;
+is_deeply(\@bad, [], 'text: every mutation parses or fails with a data error SQLSTATE')
+  or diag(explain \%outcome);
 is(sum0(values %outcome), scalar(@inputs), 'text: every input was tried');
 ok(($outcome{ok} // 0) > 0, 'text: some mutations still parse');
 ok((scalar(keys %outcome)) > 2, 'text: several distinct error SQLSTATEs');
-note(join(', ', map { "$_: $outcome{$_}" } sort keys %outcome));
+note('text: ', join(', ', map { "$_: $outcome{$_}" } sort keys %outcome));
 
-# binary input: COPY the seeds out, corrupt the payloads, COPY them back in
-my $dir = PostgreSQL::Test::Utils::tempdir;
-my $out = "$dir/seeds.bin";
-$node->safe_psql('postgres', "COPY (SELECT model FROM seeds ORDER BY method) TO '$out' WITH (FORMAT binary)");
-open(my $fh, '<:raw', $out) or die "cannot read $out: $!";
-my $bin = do { local $/; <$fh> };
-close $fh;
-# header: 11-byte signature, 4-byte flags, 4-byte extension length
-my $hdr = substr($bin, 0, 19);
-my $pos = 19;
-my @payloads;
-while (1)
+# 2. generated valid models: every method, numbers at the edges in every field
+sub json_string
 {
-	my $nfields = unpack('n!', substr($bin, $pos, 2));
-	last if $nfields == -1;
-	my $len = unpack('N', substr($bin, $pos + 2, 4));
-	push @payloads, substr($bin, $pos + 6, $len);
-	$pos += 6 + $len;
+	my ($s) = @_;
+	$s =~ s/\\/\\\\/g;
+	$s =~ s/"/\\"/g;
+	$s =~ s/\n/\\n/g;
+	return "\"$s\"";
 }
-is(scalar(@payloads), 4, 'four binary payloads');
 
-my %boutcome;
-my @bbad;
-for my $i (1 .. 400)
+# n distinct keys in the model's order: bigint (the ends of the range among them) or text
+sub gen_keys
 {
-	my $p = $payloads[ int(rand(@payloads)) ];
-	my $n = 1 + int(rand(4));
-	for (1 .. $n)
+	my ($kind, $n) = @_;
+	my %k;
+	if ($kind eq 'bigint')
 	{
-		my $op = int(rand(3));
-		my $at = int(rand(length($p)));
-		if ($op == 0) { substr($p, $at, 1) = chr(int(rand(256))); }
-		elsif ($op == 1) { substr($p, $at, 4) = pack('N', int(rand(2**32))); }
-		else { $p = substr($p, 0, $at); }
+		my @pool = ('-9223372036854775808', '9223372036854775807', '-1', '0', '1');
+		$k{ rand() < 0.3 ? $pool[ int(rand(@pool)) ] : int(rand(2**40)) - 2**39 } = 1 while keys %k < $n;
+		return sort { $a <=> $b } keys %k;
 	}
-	my $file = "$dir/fuzz.bin";
-	open(my $w, '>:raw', $file) or die "cannot write $file: $!";
-	print $w $hdr, pack('n', 1), pack('N', length($p)), $p, pack('n', 0xFFFF);
-	close $w;
-	my ($ret, $stdout, $stderr) = $node->psql('postgres',
-		"TRUNCATE landing; COPY landing FROM '$file' WITH (FORMAT binary); SELECT try_model(m) FROM landing;",
-		extra_params => [ '-v', 'VERBOSITY=verbose' ]);
-	if ($ret == 0)
-	{
-		$boutcome{$stdout}++;
-		push @bbad, $stdout unless $stdout eq 'ok';
-	}
-	else
-	{
-		my ($code) = $stderr =~ /ERROR:\s+([0-9A-Z]{5}):/;
-		$code //= 'none';
-		$boutcome{$code}++;
-		push @bbad, $stderr unless $code =~ /^(22P03|22023|22000|22003|22021|08P01|54000)$/;
-	}
+	my @chars = ('a' .. 'e', 'A', '0', '9', ' ', '"', '\\', "\n");
+	$k{ join('', map { $chars[ int(rand(@chars)) ] } 0 .. int(rand(4))) } = 1 while keys %k < $n;
+	return sort { $a cmp $b } keys %k;
 }
-ok(!@bbad, 'binary: every corruption loads or fails with a data error SQLSTATE')
-  or diag(join("\n", @bbad[0 .. ($#bbad < 5 ? $#bbad : 5)]));
-note(join(', ', map { "$_: $boutcome{$_}" } sort keys %boutcome));
+
+# n probabilities with edge values that sum to 1 (as JSON number strings), and their values
+sub prob_vector
+{
+	my ($n) = @_;
+	my ($sum, @v) = (0);
+	for (1 .. $n - 1)
+	{
+		my $x = json_number('unit');
+		$x = '0' if $sum + $x > 1;
+		$sum += $x;
+		push @v, $x;
+	}
+	push @v, 1 - $sum <= 0 ? '0' : sprintf('%.17g', 1 - $sum);
+	return shuffle(@v);
+}
+
+sub gen_model
+{
+	my $method = (qw(wawa one_coin glad dawid_skene))[ int(rand(4)) ];
+	my ($tk, $wk) = map { rand() < 0.5 ? 'bigint' : 'text' } 1 .. 2;
+	my $K = 1 + int(rand(4));
+	my $T = 1 + int(rand(5));
+	my $W = 1 + int(rand($T));
+	my @labels = gen_keys('text', $K);
+	my @task_n = map { 1 + int(rand(4)) } 1 .. $T;
+	my $N = sum0(@task_n);
+	# N judgments over W workers, at least one each
+	my @worker_n = (1) x $W;
+	$worker_n[ int(rand($W)) ]++ for 1 .. $N - $W;
+	my $iterations = int(rand(4));
+	my $max_iterations = $method eq 'wawa' ? int(rand(3)) : $iterations + int(rand(3));
+	my $bool = sub { rand() < 0.5 ? 'true' : 'false' };
+	my $list = sub { '[' . join(', ', @_) . ']' };
+	my $t = sprintf('{"format": 1, "method": "%s", "task_type": "%s", "worker_type": "%s", "labels": %s, '
+		  . '"judgments": %d, "iterations": %d, "converged": %s, "max_iterations": %d, "tolerance": %s, '
+		  . '"smoothing": %s, "crowdkit_compat": %s, "warm_start": %s, "priors": %s',
+		$method, $tk, $wk, $list->(map { json_string($_) } @labels), $N, $iterations, $bool->(),
+		$max_iterations, json_number('nonnegative'), json_number('nonnegative'), $bool->(), $bool->(),
+		$list->(prob_vector($K)));
+	my @pooled;    # pooled[c][k] = P(answered k | class c)
+	if ($method eq 'dawid_skene')
+	{
+		@pooled = map { [ prob_vector($K) ] } 1 .. $K;
+		$t .= ', "confusion_prior": ' . $list->(map { $list->(@$_) } @pooled);
+	}
+	$t .= ', "objective": ' . $list->(map { json_number('any') } 1 .. $iterations);
+	my @tkeys = gen_keys($tk, $T);
+	$t .= ', "tasks": ' . $list->(map {
+		$list->($tk eq 'text' ? json_string($tkeys[$_]) : $tkeys[$_], $task_n[$_],
+			rand() < 0.3 ? json_string($labels[ int(rand($K)) ]) : 'null', $list->(prob_vector($K)),
+			$method eq 'glad' ? (json_number('any')) : ())
+	} 0 .. $T - 1);
+	my @wkeys = gen_keys($wk, $W);
+	$t .= ', "workers": ' . $list->(map {
+		my @w = ($wk eq 'text' ? json_string($wkeys[$_]) : $wkeys[$_], $worker_n[$_], json_number('unit'));
+		push @w, json_number('any') if $method eq 'glad';
+		if ($method eq 'dawid_skene')
+		{
+			# the labels the worker gave, and per class the weight of the pooled matrix for the
+			# others: the given probabilities take what the pooled share leaves, so each
+			# column sums to 1
+			my @given = grep { rand() < 0.6 } 0 .. $K - 1;
+			@given = (int(rand($K))) unless @given;
+			my @rest = map { json_number('unit') } 1 .. $K;
+			my @cols;
+			for my $c (0 .. $K - 1)
+			{
+				my $unused = 1 - sum0(map { $pooled[$c][$_] } @given);
+				$unused = 0 if $unused < 0;
+				my $target = 1 - $rest[$c] * $unused;
+				$target = 1 if $target > 1;
+				my @q = prob_vector(scalar @given);
+				$cols[$c] = [ map { sprintf('%.17g', $target * $_) } @q ];
+			}
+			push @w, $list->(map {
+				my $i = $_;
+				$list->(json_string($labels[ $given[$i] ]), $list->(map { $cols[$_][$i] } 0 .. $K - 1))
+			} 0 .. $#given);
+			push @w, $list->(@rest);
+		}
+		$list->(@w)
+	} 0 .. $W - 1);
+	return $t . '}';
+}
+
+my @generated = map { gen_model() } 1 .. 200;
+accept_generated($node, 'try_text', @generated);
+
+# 3. binary mutations: COPY the seeds out, corrupt the payloads, COPY each back in
+fuzz_binary($node, type => 'labeling.truth_model',
+	seeds => 'SELECT v FROM (SELECT v FROM accepted ORDER BY id DESC LIMIT 40) s UNION ALL SELECT model FROM seeds',
+	count => 400, dir => $dir, after => 'SELECT try_model(v) FROM landing',
+	ok_codes => qr/^(22P03|22023|22000|22003|22021|08P01|54000)$/);
+
+# 4. every accepted value (text, generated or binary) round-trips exactly
+check_round_trips($node, type => 'truth_model', table => 'accepted', dir => $dir, min => 200);
 
 # the server is still up
 is($node->safe_psql('postgres', 'SELECT count(*) FROM seeds'), '4', 'server survived');
