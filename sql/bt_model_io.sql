@@ -99,7 +99,7 @@ DECLARE
 BEGIN
 	m := t::labeling.bt_model;
 	IF m::text::labeling.bt_model::text IS DISTINCT FROM m::text
-	   OR labeling.bt_model_send(m::text::labeling.bt_model) <> labeling.bt_model_send(m) THEN
+	   OR labeling_internal.bt_model_send(m::text::labeling.bt_model) <> labeling_internal.bt_model_send(m) THEN
 		RETURN 'MISMATCH ' || m::text;
 	END IF;
 	RETURN 'round trip';
@@ -158,7 +158,7 @@ SELECT what, pg_temp.round_trip(edited) FROM (
 CREATE TEMP TABLE bt_payload (name text, p bytea);
 CREATE TEMP TABLE bt_landing (name text, m labeling.bt_model);
 INSERT INTO bt_payload
-SELECT what, overlay(labeling.bt_model_send(m) PLACING bytes FROM pos FOR 8)
+SELECT what, overlay(labeling_internal.bt_model_send(m) PLACING bytes FROM pos FOR 8)
 FROM bt_io, (VALUES
 	('se: NaN with a payload', 103, '\x7ff8000000000001'::bytea),
 	('se: negative NaN', 103, '\xfff8000000000000'::bytea),
@@ -171,33 +171,33 @@ WHERE name = 'bigint';
 \copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
 \copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
 SELECT name,
-	   labeling.bt_model_send(m) = labeling.bt_model_send(m::text::labeling.bt_model) AS binary_equals_text,
-	   substr(labeling.bt_model_send(m), CASE WHEN name LIKE 'se%' THEN 103 WHEN name LIKE 'score%' THEN 95 ELSE 47 END, 8) AS sent
+	   labeling_internal.bt_model_send(m) = labeling_internal.bt_model_send(m::text::labeling.bt_model) AS binary_equals_text,
+	   substr(labeling_internal.bt_model_send(m), CASE WHEN name LIKE 'se%' THEN 103 WHEN name LIKE 'score%' THEN 95 ELSE 47 END, 8) AS sent
 FROM bt_landing ORDER BY name;
 -- send -> receive -> send is the identity
 \copy bt_landing TO 'results/bt_model_landing.bin' WITH (FORMAT binary)
 CREATE TEMP TABLE bt_landing2 (LIKE bt_landing);
 \copy bt_landing2 FROM 'results/bt_model_landing.bin' WITH (FORMAT binary)
 SELECT count(*) AS payloads,
-	   count(*) FILTER (WHERE labeling.bt_model_send(a.m) = labeling.bt_model_send(b.m)
+	   count(*) FILTER (WHERE labeling_internal.bt_model_send(a.m) = labeling_internal.bt_model_send(b.m)
 						  AND a.m::text = b.m::text) AS identical
 FROM bt_landing a JOIN bt_landing2 b USING (name);
 -- a NaN where the type forbids it is rejected, whatever its bits
 TRUNCATE bt_payload;
 INSERT INTO bt_payload
-SELECT 'score: NaN', overlay(labeling.bt_model_send(m) PLACING '\x7ff8000000000001'::bytea FROM 95 FOR 8)
+SELECT 'score: NaN', overlay(labeling_internal.bt_model_send(m) PLACING '\x7ff8000000000001'::bytea FROM 95 FOR 8)
 FROM bt_io WHERE name = 'bigint';
 \copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
 \copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
 TRUNCATE bt_payload;
 INSERT INTO bt_payload
-SELECT 'prior: NaN', overlay(labeling.bt_model_send(m) PLACING float8send('NaN') FROM 47 FOR 8)
+SELECT 'prior: NaN', overlay(labeling_internal.bt_model_send(m) PLACING float8send('NaN') FROM 47 FOR 8)
 FROM bt_io WHERE name = 'bigint';
 \copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
 \copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)
 TRUNCATE bt_payload;
 INSERT INTO bt_payload
-SELECT 'se: Infinity', overlay(labeling.bt_model_send(m) PLACING float8send('Infinity') FROM 103 FOR 8)
+SELECT 'se: Infinity', overlay(labeling_internal.bt_model_send(m) PLACING float8send('Infinity') FROM 103 FOR 8)
 FROM bt_io WHERE name = 'bigint';
 \copy bt_payload TO 'results/bt_model_payload.bin' WITH (FORMAT binary)
 \copy bt_landing FROM 'results/bt_model_payload.bin' WITH (FORMAT binary)

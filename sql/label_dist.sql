@@ -238,7 +238,7 @@ SELECT id, d::text AS text,
 	   d::text::labeling.label_dist::text = d::text AS text_round_trip,
 	   d::jsonb::labeling.label_dist = d AS jsonb_round_trip,
 	   d::jsonb::labeling.label_dist::text = d::text AS jsonb_same_text,
-	   labeling.label_dist_send(d::text::labeling.label_dist) = labeling.label_dist_send(d) AS text_same_bytes
+	   labeling_internal.label_dist_send(d::text::labeling.label_dist) = labeling_internal.label_dist_send(d) AS text_same_bytes
 FROM ld_edges ORDER BY id;
 -- jsonb prints tiny numbers as long plain decimals; they read back exactly
 SELECT d::jsonb AS jsonb FROM ld_edges WHERE id = 4;
@@ -247,11 +247,11 @@ SELECT '{"a": 1E-320, "b": 1}'::jsonb::labeling.label_dist;
 CREATE TABLE ld_edges2 (LIKE ld_edges);
 \copy ld_edges2 FROM 'results/label_dist_edges.bin' WITH (FORMAT binary)
 SELECT a.id, a.d = b.d AS binary_same_value, a.d::text = b.d::text AS binary_same_text,
-	   labeling.label_dist_send(a.d) = labeling.label_dist_send(b.d) AS binary_same_bytes
+	   labeling_internal.label_dist_send(a.d) = labeling_internal.label_dist_send(b.d) AS binary_same_bytes
 FROM ld_edges a JOIN ld_edges2 b USING (id) ORDER BY id;
 
 -- canonical binary form: -0 is sent as +0, so equal values are equal bytes
-SELECT labeling.label_dist_send('{"a": -0, "b": 1}') = labeling.label_dist_send('{"a": 0, "b": 1}') AS minus_zero_canonical;
+SELECT labeling_internal.label_dist_send('{"a": -0, "b": 1}') = labeling_internal.label_dist_send('{"a": 0, "b": 1}') AS minus_zero_canonical;
 -- binary input is checked like text input: a crafted payload (a bytea column
 -- COPYed in binary is just its bytes) with -0.0 reads back as +0.0, NaN and
 -- infinities are rejected
@@ -261,7 +261,7 @@ INSERT INTO ld_payload VALUES ('\x00000002'::bytea || convert_to('a', 'UTF8') ||
 	|| '\x8000000000000000'::bytea || convert_to('b', 'UTF8') || '\x00'::bytea || float8send(1));
 \copy ld_payload TO 'results/label_dist_payload.bin' WITH (FORMAT binary)
 \copy ld_landing FROM 'results/label_dist_payload.bin' WITH (FORMAT binary)
-SELECT d, labeling.label_dist_send(d) = labeling.label_dist_send('{"a": 0, "b": 1}') AS canonical FROM ld_landing;
+SELECT d, labeling_internal.label_dist_send(d) = labeling_internal.label_dist_send('{"a": 0, "b": 1}') AS canonical FROM ld_landing;
 TRUNCATE ld_payload;
 INSERT INTO ld_payload VALUES ('\x00000002'::bytea || convert_to('a', 'UTF8') || '\x00'::bytea
 	|| '\x7ff8000000000001'::bytea || convert_to('b', 'UTF8') || '\x00'::bytea || float8send(1));

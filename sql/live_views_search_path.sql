@@ -88,11 +88,11 @@ SELECT (labeling.set_worker_status(2, 6, 'flagged', 'look')).event_id IS NOT NUL
 SELECT (labeling.set_worker_status(2, 6, 'active', NULL)).event_id IS NOT NULL AS cleared;
 SELECT labeling.rebuild(2);
 CREATE TEMP TABLE hostile_views AS
-SELECT 'progress' AS view, to_jsonb(v) - 'project_id' - 'name' AS row FROM labeling.project_progress v WHERE v.name > 'hostilf'
-UNION ALL SELECT 'labels', to_jsonb(v) - 'project_id' FROM labeling.label_distribution v WHERE v.project_id > 1
-UNION ALL SELECT 'quality', to_jsonb(v) - 'project_id' - 'last_judgment_at' FROM labeling.worker_quality v WHERE v.project_id > 1
-UNION ALL SELECT 'attention', to_jsonb(v) - 'project_id' - 'task_id' FROM labeling.tasks_needing_attention v WHERE v.project_id > 1
-UNION ALL SELECT 'labels2', to_jsonb(v) - 'project_id' - 'task_id' FROM labeling.task_labels v WHERE v.project_id > 1;
+SELECT 'progress' AS view, to_jsonb(v) - 'project' - 'project_id' - 'name' AS row FROM labeling.project_progress v WHERE v.name > 'hostilf'
+UNION ALL SELECT 'labels', to_jsonb(v) - 'project' - 'project_id' FROM labeling.label_distribution v WHERE v.project_id > 1
+UNION ALL SELECT 'quality', to_jsonb(v) - 'project' - 'project_id' - 'last_judgment_at' FROM labeling.worker_quality v WHERE v.project_id > 1
+UNION ALL SELECT 'attention', to_jsonb(v) - 'project' - 'project_id' - 'task_id' FROM labeling.tasks_needing_attention v WHERE v.project_id > 1
+UNION ALL SELECT 'labels2', to_jsonb(v) - 'project' - 'project_id' - 'task_id' FROM labeling.task_labels v WHERE v.project_id > 1;
 RESET search_path;
 
 -- the two projects have the same state, events and views
@@ -116,11 +116,11 @@ FROM labeling.qc_events e
 JOIN labeling.workers w USING (worker_id) LEFT JOIN labeling.qc_rules r USING (rule_id)
 ORDER BY e.project_id, e.event_id;
 SELECT count(*) AS view_rows, count(*) FILTER (WHERE p.row IS NOT DISTINCT FROM h.row) AS equal
-FROM (SELECT 'progress' AS view, to_jsonb(v) - 'project_id' - 'name' AS row FROM labeling.project_progress v WHERE v.project_id = 1
-	  UNION ALL SELECT 'labels', to_jsonb(v) - 'project_id' FROM labeling.label_distribution v WHERE v.project_id = 1
-	  UNION ALL SELECT 'quality', to_jsonb(v) - 'project_id' - 'last_judgment_at' FROM labeling.worker_quality v WHERE v.project_id = 1
-	  UNION ALL SELECT 'attention', to_jsonb(v) - 'project_id' - 'task_id' FROM labeling.tasks_needing_attention v WHERE v.project_id = 1
-	  UNION ALL SELECT 'labels2', to_jsonb(v) - 'project_id' - 'task_id' FROM labeling.task_labels v WHERE v.project_id = 1) p
+FROM (SELECT 'progress' AS view, to_jsonb(v) - 'project' - 'project_id' - 'name' AS row FROM labeling.project_progress v WHERE v.project_id = 1
+	  UNION ALL SELECT 'labels', to_jsonb(v) - 'project' - 'project_id' FROM labeling.label_distribution v WHERE v.project_id = 1
+	  UNION ALL SELECT 'quality', to_jsonb(v) - 'project' - 'project_id' - 'last_judgment_at' FROM labeling.worker_quality v WHERE v.project_id = 1
+	  UNION ALL SELECT 'attention', to_jsonb(v) - 'project' - 'project_id' - 'task_id' FROM labeling.tasks_needing_attention v WHERE v.project_id = 1
+	  UNION ALL SELECT 'labels2', to_jsonb(v) - 'project' - 'project_id' - 'task_id' FROM labeling.task_labels v WHERE v.project_id = 1) p
 FULL JOIN hostile_views h ON h.view = p.view AND h.row = p.row;
 SELECT count(*) AS hostile_view_rows FROM hostile_views;
 SET client_min_messages = warning;

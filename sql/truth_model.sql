@@ -80,7 +80,7 @@ DECLARE
 BEGIN
 	m := t::labeling.truth_model;
 	IF m::text::labeling.truth_model::text IS DISTINCT FROM m::text
-	   OR labeling.truth_model_send(m::text::labeling.truth_model) <> labeling.truth_model_send(m) THEN
+	   OR labeling_internal.truth_model_send(m::text::labeling.truth_model) <> labeling_internal.truth_model_send(m) THEN
 		RETURN 'MISMATCH ' || m::text;
 	END IF;
 	RETURN 'round trip';
@@ -135,22 +135,22 @@ WHERE good LIKE '%"method": "' || method || '"%' ORDER BY method, what;
 CREATE TEMP TABLE tm_payload (name text, p bytea);
 CREATE TEMP TABLE tm_landing (name text, m labeling.truth_model);
 INSERT INTO tm_payload
-SELECT 'tolerance: -0.0', overlay(labeling.truth_model_send(good::labeling.truth_model) PLACING '\x8000000000000000'::bytea FROM 38 FOR 8)
+SELECT 'tolerance: -0.0', overlay(labeling_internal.truth_model_send(good::labeling.truth_model) PLACING '\x8000000000000000'::bytea FROM 38 FOR 8)
 FROM tm_text WHERE good LIKE '%wawa%';
 \copy tm_payload TO 'results/truth_model_payload.bin' WITH (FORMAT binary)
 \copy tm_landing FROM 'results/truth_model_payload.bin' WITH (FORMAT binary)
 SELECT name, (m::text::jsonb)->'tolerance' AS tolerance,
-	   labeling.truth_model_send(m) = labeling.truth_model_send(m::text::labeling.truth_model) AS binary_equals_text
+	   labeling_internal.truth_model_send(m) = labeling_internal.truth_model_send(m::text::labeling.truth_model) AS binary_equals_text
 FROM tm_landing;
 TRUNCATE tm_payload;
 INSERT INTO tm_payload
-SELECT 'tolerance: NaN', overlay(labeling.truth_model_send(good::labeling.truth_model) PLACING '\x7ff8000000000001'::bytea FROM 38 FOR 8)
+SELECT 'tolerance: NaN', overlay(labeling_internal.truth_model_send(good::labeling.truth_model) PLACING '\x7ff8000000000001'::bytea FROM 38 FOR 8)
 FROM tm_text WHERE good LIKE '%wawa%';
 \copy tm_payload TO 'results/truth_model_payload.bin' WITH (FORMAT binary)
 \copy tm_landing FROM 'results/truth_model_payload.bin' WITH (FORMAT binary)
 TRUNCATE tm_payload;
 INSERT INTO tm_payload
-SELECT 'tolerance: Infinity', overlay(labeling.truth_model_send(good::labeling.truth_model) PLACING float8send('Infinity') FROM 38 FOR 8)
+SELECT 'tolerance: Infinity', overlay(labeling_internal.truth_model_send(good::labeling.truth_model) PLACING float8send('Infinity') FROM 38 FOR 8)
 FROM tm_text WHERE good LIKE '%wawa%';
 \copy tm_payload TO 'results/truth_model_payload.bin' WITH (FORMAT binary)
 \copy tm_landing FROM 'results/truth_model_payload.bin' WITH (FORMAT binary)
@@ -168,7 +168,7 @@ SELECT o::text::labeling.truth_options::text = o::text AS text_round_trip FROM t
 CREATE TEMP TABLE tm_opts2 (LIKE tm_opts);
 \copy tm_opts2 FROM 'results/truth_options.bin' WITH (FORMAT binary)
 SELECT a.o::text = b.o::text AS binary_round_trip,
-	   labeling.truth_model_send((a.o).warm_start) = labeling.truth_model_send((b.o).warm_start) AS same_model_bytes
+	   labeling_internal.truth_model_send((a.o).warm_start) = labeling_internal.truth_model_send((b.o).warm_start) AS same_model_bytes
 FROM tm_opts a, tm_opts2 b;
 SET extra_float_digits = 0;
 

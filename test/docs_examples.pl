@@ -28,6 +28,8 @@
 #   * an output block that follows no sql block is an error.
 # Other languages (sh, text, json, ...) are not run.
 #
+# DOCS_EXAMPLES_UPDATE=1 rewrites every output block that differs with what
+# psql printed (read the diff before committing it).
 # DOCS_EXAMPLES_PRINT=1 prints what every block printed (to write an output
 # block).  Exit status 0 when every example passed, 1 otherwise.
 use strict;
@@ -40,6 +42,7 @@ my $root = abs_path(dirname(abs_path($0)) . '/..');
 chdir $root or die "cannot enter $root: $!\n";
 my $psql = ($ENV{PG_BINDIR} ? "$ENV{PG_BINDIR}/" : '') . 'psql';
 my $print = $ENV{DOCS_EXAMPLES_PRINT} ? 1 : 0;
+my $update = $ENV{DOCS_EXAMPLES_UPDATE} ? 1 : 0;
 my $work = tempdir('docs_examples.XXXXXX', TMPDIR => 1, CLEANUP => 1);
 $ENV{PGCLIENTENCODING} = 'UTF8';
 
@@ -64,7 +67,7 @@ sub blocks
 			if ($l =~ /^(\s*)```\s*([\w+-]*)\s*(.*?)\s*$/)
 			{
 				($indent, $cur) = (length $1, { lang => lc $2, info => $3, line => $i + 1,
-					text => '', skip => undef, after => $last });
+					text => '', skip => undef, after => $last, indent => length $1 });
 				if ($last =~ /^\s*<!--\s*not run:\s*(.*?)\s*-->\s*$/)
 				{
 					$cur->{skip} = $1;
@@ -79,6 +82,7 @@ sub blocks
 		}
 		elsif ($l =~ /^\s*```\s*$/)
 		{
+			$cur->{end} = $i + 1;
 			push @blocks, $cur;
 			undef $cur;
 			$last = '```';
@@ -182,7 +186,11 @@ for my $file (@files)
 			my $p = $i > 0 ? $blocks[$i - 1] : undef;
 			push @problems, "$file:$b->{line}: an output block must follow a sql block directly"
 			  unless $p && $p->{lang} eq 'sql' && !$p->{followed} && !defined $p->{skip};
-			$p->{expected} = $b->{text} if $p && $p->{lang} eq 'sql';
+			if ($p && $p->{lang} eq 'sql')
+			{
+				$p->{expected} = $b->{text};
+				$p->{output_block} = $b;
+			}
 		}
 		next unless $b->{lang} eq 'sql';
 		if (defined $b->{skip})
@@ -248,6 +256,7 @@ for my $file (@files)
 	close $fh;
 
 	my $bad = 0;
+	my @rewrites;
 	if ($pre =~ /\S/)
 	{
 		push @failures, "$file: psql printed before the first block:\n$pre";
@@ -275,6 +284,11 @@ for my $file (@files)
 			open my $g, '>', "$work/got" or die;
 			print $g $got;
 			close $g;
+			if ($update)
+			{
+				push @rewrites, [ $b->{output_block}, $got ];
+				next;
+			}
 			my $diff = `diff -u '$work/want' '$work/got'`;
 			$diff =~ s/^(---|\+\+\+) .*\n//mg;
 			push @failures, "$file:$b->{line}: the output differs from the one shown (- shown, + printed):\n$diff";
@@ -285,6 +299,23 @@ for my $file (@files)
 			push @failures, "$file:$b->{line}: the example fails:\n$got";
 			$bad++;
 		}
+	}
+	if (@rewrites)
+	{
+		open my $in, '<', $file or die;
+		my @lines = <$in>;
+		close $in;
+		for my $r (sort { $b->[0]{line} <=> $a->[0]{line} } @rewrites)
+		{
+			my ($ob, $text) = @$r;
+			my $pad = ' ' x $ob->{indent};
+			my @new = map { "$pad$_\n" } split /\n/, $text;
+			splice @lines, $ob->{line}, $ob->{end} - $ob->{line} - 1, @new;
+		}
+		open my $out, '>', $file or die;
+		print $out @lines;
+		close $out;
+		print "UPDATED $file: " . scalar(@rewrites) . " output blocks\n";
 	}
 	printf "%s %s: %d sql blocks\n", ($bad ? 'FAILED' : 'ok    '), $file, scalar @sql;
 }

@@ -385,6 +385,8 @@ CREATE TABLE @extschema@.qc_events (
 	evidence			jsonb NOT NULL DEFAULT '{}',
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	created_by			text NOT NULL DEFAULT CURRENT_USER,
+	worker_external_id	text,
+	project_name		text,
 	CONSTRAINT qc_events_pkey PRIMARY KEY (event_id),
 	CONSTRAINT qc_events_project_fkey FOREIGN KEY (project_id)
 		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE,
@@ -397,6 +399,10 @@ CREATE TABLE @extschema@.qc_events (
 CREATE INDEX qc_events_worker_idx ON @extschema@.qc_events (worker_id, created_at);
 COMMENT ON TABLE @extschema@.qc_events IS
 	'every ban, flag and lifting of one, with the rule (NULL: by hand) and the evidence';
+COMMENT ON COLUMN @extschema@.qc_events.worker_external_id IS
+	'the worker''s external id when the event was recorded';
+COMMENT ON COLUMN @extschema@.qc_events.project_name IS
+	'the project''s name when the event was recorded (NULL for an account ban)';
 
 -- Every completion and reopening of a task, as NOTIFY announces it: the
 -- notification carries only the event_id, and a listener reads the event
@@ -410,6 +416,8 @@ CREATE TABLE @extschema@.task_events (
 	confidence			double precision,
 	judgments			integer NOT NULL,
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	task_external_id	text,
+	project_name		text,
 	CONSTRAINT task_events_pkey PRIMARY KEY (event_id),
 	CONSTRAINT task_events_project_fkey FOREIGN KEY (project_id)
 		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE,
@@ -423,6 +431,10 @@ COMMENT ON TABLE @extschema@.task_events IS
 	'every completion (status complete) and reopening (status open) of a task, with its label and confidence then; NOTIFY labeling_task_complete / labeling_task_reopen carry the event_id';
 COMMENT ON COLUMN @extschema@.task_events.judgments IS
 	'counted judgments of the task at the event';
+COMMENT ON COLUMN @extschema@.task_events.task_external_id IS
+	'the task''s external id when the event was recorded';
+COMMENT ON COLUMN @extschema@.task_events.project_name IS
+	'the project''s name when the event was recorded';
 
 -- The batch model of each project, as stored by refresh(project).
 CREATE TABLE @extschema@.refresh_runs (

@@ -27,7 +27,8 @@ COMMENT ON FUNCTION @extschema@.latest_judgments(bigint) IS
 
 CREATE FUNCTION @extschema@.pairwise_kappa(min_overlap integer, project_id bigint DEFAULT NULL,
 		OUT worker_a bigint, OUT worker_b bigint, OUT n_common bigint,
-		OUT observed_agreement double precision, OUT kappa double precision)
+		OUT observed_agreement double precision, OUT kappa double precision,
+		OUT worker_a_external_id text, OUT worker_b_external_id text)
 	RETURNS SETOF record
 	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 	SET search_path = pg_catalog, pg_temp
@@ -43,14 +44,19 @@ BEGIN
 	WITH latest AS (
 		SELECT * FROM @extschema@.latest_judgments(pairwise_kappa.project_id)
 	)
-	SELECT a.worker_id, b.worker_id, count(*),
-		   avg(CASE WHEN a.label = b.label THEN 1.0 ELSE 0.0 END)::double precision,
-		   @extschema@.cohen_kappa(a.label, b.label)
-	FROM latest a
-	JOIN latest b ON b.task_id = a.task_id AND b.worker_id > a.worker_id
-	GROUP BY a.worker_id, b.worker_id
-	HAVING count(*) >= pairwise_kappa.min_overlap
-	ORDER BY a.worker_id, b.worker_id;
+	SELECT k.worker_a, k.worker_b, k.n_common, k.observed_agreement, k.kappa,
+		   wa.external_id, wb.external_id
+	FROM (SELECT a.worker_id AS worker_a, b.worker_id AS worker_b, count(*) AS n_common,
+				 avg(CASE WHEN a.label = b.label THEN 1.0 ELSE 0.0 END)::double precision
+					 AS observed_agreement,
+				 @extschema@.cohen_kappa(a.label, b.label) AS kappa
+		  FROM latest a
+		  JOIN latest b ON b.task_id = a.task_id AND b.worker_id > a.worker_id
+		  GROUP BY a.worker_id, b.worker_id
+		  HAVING count(*) >= pairwise_kappa.min_overlap) k
+	LEFT JOIN @extschema@.workers wa ON wa.worker_id = k.worker_a
+	LEFT JOIN @extschema@.workers wb ON wb.worker_id = k.worker_b
+	ORDER BY k.worker_a, k.worker_b;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.pairwise_kappa(integer, bigint) IS
@@ -58,7 +64,7 @@ COMMENT ON FUNCTION @extschema@.pairwise_kappa(integer, bigint) IS
 
 CREATE FUNCTION @extschema@.worker_agreement(project_id bigint DEFAULT NULL,
 		OUT worker_id bigint, OUT n_tasks bigint, OUT n_compared bigint,
-		OUT agreed double precision, OUT agreement double precision)
+		OUT agreed double precision, OUT agreement double precision, OUT external_id text)
 	RETURNS SETOF record
 	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 	SET search_path = pg_catalog, pg_temp
@@ -99,7 +105,8 @@ BEGIN
 		   count(*) FILTER (WHERE p.top > 0),
 		   coalesce(sum(1.0 / p.n_top) FILTER (WHERE p.top > 0 AND p.own_top), 0)::double precision,
 		   (coalesce(sum(1.0 / p.n_top) FILTER (WHERE p.top > 0 AND p.own_top), 0)
-			/ nullif(count(*) FILTER (WHERE p.top > 0), 0))::double precision
+			/ nullif(count(*) FILTER (WHERE p.top > 0), 0))::double precision,
+		   (SELECT w.external_id FROM @extschema@.workers w WHERE w.worker_id = p.worker_id)
 	FROM per_answer p
 	GROUP BY p.worker_id
 	ORDER BY p.worker_id;

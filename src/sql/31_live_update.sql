@@ -33,6 +33,57 @@
 -- arrays): callers deduplicate, so that the planner sees the real sizes.
 -- ---------------------------------------------------------------------------
 
+-- How errors and evidence name a task, a worker or a project: the id and the
+-- external id or name, so that a report needs no join ("task 15 ('img15')").
+CREATE FUNCTION labeling_internal.describe_task(p_task_id bigint) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN 'task ' || p_task_id || coalesce(
+		(SELECT ' (' || quote_literal(t.external_id) || ')' FROM @extschema@.tasks t
+		 WHERE t.task_id = p_task_id), '');
+COMMENT ON FUNCTION labeling_internal.describe_task(bigint) IS
+	'internal: a task as errors name it, with its external id';
+CREATE FUNCTION labeling_internal.describe_worker(p_worker_id bigint) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN 'worker ' || p_worker_id || coalesce(
+		(SELECT ' (' || quote_literal(w.external_id) || ')' FROM @extschema@.workers w
+		 WHERE w.worker_id = p_worker_id), '');
+COMMENT ON FUNCTION labeling_internal.describe_worker(bigint) IS
+	'internal: a worker as errors name it, with its external id';
+CREATE FUNCTION labeling_internal.describe_project(p_project_id bigint) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN 'project ' || p_project_id || coalesce(
+		(SELECT ' (' || quote_literal(p.name) || ')' FROM @extschema@.projects p
+		 WHERE p.project_id = p_project_id), '');
+COMMENT ON FUNCTION labeling_internal.describe_project(bigint) IS
+	'internal: a project as errors name it, with its name';
+
+-- Events carry the external ids and names of what they are about, as they
+-- were when the event was recorded, so that a report of events needs no join.
+CREATE FUNCTION labeling_internal.events_describe()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF TG_TABLE_NAME = 'qc_events' THEN
+		NEW.worker_external_id := coalesce(NEW.worker_external_id,
+			(SELECT w.external_id FROM @extschema@.workers w WHERE w.worker_id = NEW.worker_id));
+	ELSE
+		NEW.task_external_id := coalesce(NEW.task_external_id,
+			(SELECT t.external_id FROM @extschema@.tasks t WHERE t.task_id = NEW.task_id));
+	END IF;
+	NEW.project_name := coalesce(NEW.project_name,
+		(SELECT p.name FROM @extschema@.projects p WHERE p.project_id = NEW.project_id));
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.events_describe() IS
+	'trigger: name the worker or task and the project of a new qc_events or task_events row';
+CREATE TRIGGER qc_events_describe BEFORE INSERT ON @extschema@.qc_events
+	FOR EACH ROW EXECUTE FUNCTION labeling_internal.events_describe();
+CREATE TRIGGER task_events_describe BEFORE INSERT ON @extschema@.task_events
+	FOR EACH ROW EXECUTE FUNCTION labeling_internal.events_describe();
+
 -- True when a worker's judgments do not count in a project.
 -- not STRICT: a NULL status is not banned
 CREATE FUNCTION labeling_internal.live_worker_banned(ws_status text, w_status text) RETURNS boolean
@@ -216,9 +267,10 @@ BEGIN
 							'wrong_golden_answers', (
 								SELECT coalesce(jsonb_agg(jsonb_build_object(
 										   'judgment_id', x.judgment_id, 'task_id', x.task_id,
+										   'task_external_id', x.external_id,
 										   'label', x.label, 'golden_label', x.golden_label)
 										   ORDER BY x.created_at DESC, x.judgment_id DESC), '[]')
-								FROM (SELECT j.judgment_id, j.task_id, j.label, j.created_at,
+								FROM (SELECT j.judgment_id, j.task_id, t.external_id, j.label, j.created_at,
 											 g.label AS golden_label
 									  FROM @extschema@.judgments j
 									  JOIN @extschema@.tasks t ON t.task_id = j.task_id
@@ -326,7 +378,7 @@ BEGIN
 		ORDER BY ts.task_id
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION 'task % is %', r.task_id, r.status
+			RAISE EXCEPTION '% is %', labeling_internal.describe_task(r.task_id), r.status
 				USING ERRCODE = 'check_violation',
 					  CONSTRAINT = 'judgments_task_open',
 					  SCHEMA = '@extschema@', TABLE = 'judgments',
@@ -414,7 +466,8 @@ BEGIN
 			  FROM @extschema@.judgments j WHERE j.task_id = v_repeat) x
 		JOIN @extschema@.tasks t ON t.task_id = x.task_id
 		JOIN @extschema@.projects p ON p.project_id = t.project_id;
-		RAISE EXCEPTION 'worker % judged task % more than once', r.worker_id, r.task_id
+		RAISE EXCEPTION '% judged % more than once', labeling_internal.describe_worker(r.worker_id),
+				labeling_internal.describe_task(r.task_id)
 			USING ERRCODE = 'unique_violation',
 				  CONSTRAINT = 'judgments_one_per_worker',
 				  SCHEMA = '@extschema@', TABLE = 'judgments',
@@ -472,7 +525,7 @@ COMMENT ON FUNCTION labeling_internal.live_agreement_min_counted(text, text) IS
 -- over their judgments on tasks with another counted judgment (or with one,
 -- for a banned worker).  Callers filter on project_id and worker_id, which
 -- the planner pushes into the grouping.
-CREATE VIEW @extschema@.live_worker_agreement AS
+CREATE VIEW labeling_internal.live_worker_agreement AS
 SELECT ts.project_id,
 	   j.worker_id,
 	   pg_catalog.count(*) AS judgments,
@@ -487,7 +540,7 @@ JOIN @extschema@.worker_state ws
 JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) j.worker_id
 WHERE ts.n_counted OPERATOR(pg_catalog.>=) labeling_internal.live_agreement_min_counted(ws.status, w.status)
 GROUP BY ts.project_id, j.worker_id;
-COMMENT ON VIEW @extschema@.live_worker_agreement IS
+COMMENT ON VIEW labeling_internal.live_worker_agreement IS
 	'per project and worker: judgments compared with the live posteriors leaving themselves out, and how many agree';
 
 -- Phase 3: store the agreement of locked workers.
@@ -505,7 +558,7 @@ BEGIN
 		agreement_judgments = coalesce(a.judgments, 0),
 		agreement_at = now()
 	FROM unnest(p_projects, p_workers) AS k(project_id, worker_id)
-	LEFT JOIN (SELECT * FROM @extschema@.live_worker_agreement v
+	LEFT JOIN (SELECT * FROM labeling_internal.live_worker_agreement v
 			   WHERE v.worker_id = ANY (p_workers) AND v.project_id = ANY (p_projects)) a
 	  ON a.project_id = k.project_id AND a.worker_id = k.worker_id
 	WHERE ws.project_id = k.project_id AND ws.worker_id = k.worker_id;

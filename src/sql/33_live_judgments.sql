@@ -25,7 +25,8 @@ BEGIN
 	SELECT w.kind INTO v_kind FROM @extschema@.workers w WHERE w.worker_id = p_worker_id;
 
 	IF p.kind <> 'classification' THEN
-		RAISE EXCEPTION 'task % belongs to side-by-side project %', p_task_id, quote_literal(p.name)
+		RAISE EXCEPTION '% belongs to side-by-side project %', labeling_internal.describe_task(p_task_id),
+				quote_literal(p.name)
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_project_kind',
 				  SCHEMA = '@extschema@', TABLE = 'judgments',
 				  DETAIL = 'Judgments are for classification projects.',
@@ -36,12 +37,13 @@ BEGIN
 				quote_literal(p_label), quote_literal(p.name)
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_label_allowed',
 				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'label',
-				  DETAIL = format('Judgment %s on task %s; the allowed labels are %s.',
-								  p_judgment_id, p_task_id, array_to_string(p.labels, ', ')),
+				  DETAIL = format('Judgment %s on %s; the allowed labels are %s.',
+								  p_judgment_id, labeling_internal.describe_task(p_task_id),
+								  array_to_string(p.labels, ', ')),
 				  HINT = 'Fix the label, or add it to projects.labels.';
 	END IF;
 	IF p_score IS NOT NULL AND v_kind <> 'model' THEN
-		RAISE EXCEPTION 'worker % is a % worker and cannot give a score', p_worker_id, v_kind
+		RAISE EXCEPTION '% is a % worker and cannot give a score', labeling_internal.describe_worker(p_worker_id), v_kind
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_score_model_only',
 				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'score',
 				  DETAIL = 'Only model workers give a score with their label.',
@@ -56,11 +58,12 @@ BEGIN
 	IF p_assignment_id IS NOT NULL THEN
 		SELECT * INTO a FROM @extschema@.assignments x WHERE x.assignment_id = p_assignment_id;
 		IF a.task_id <> p_task_id OR a.worker_id <> p_worker_id THEN
-			RAISE EXCEPTION 'assignment % is for task % and worker %',
-					p_assignment_id, a.task_id, a.worker_id
+			RAISE EXCEPTION 'assignment % is for % and %', p_assignment_id,
+					labeling_internal.describe_task(a.task_id), labeling_internal.describe_worker(a.worker_id)
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_match',
 					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
-					  DETAIL = format('The judgment is by worker %s on task %s.', p_worker_id, p_task_id);
+					  DETAIL = format('The judgment is by %s on %s.', labeling_internal.describe_worker(p_worker_id),
+									  labeling_internal.describe_task(p_task_id));
 		END IF;
 		IF p_check_assignment AND a.state <> 'issued' THEN
 			RAISE EXCEPTION 'assignment % is %', p_assignment_id, a.state
@@ -196,7 +199,7 @@ BEGIN
 		ORDER BY ts.task_id
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION 'task % is closed', r.task_id
+			RAISE EXCEPTION '% is closed', labeling_internal.describe_task(r.task_id)
 				USING ERRCODE = 'check_violation',
 					  CONSTRAINT = 'judgments_task_open',
 					  SCHEMA = '@extschema@', TABLE = 'judgments',

@@ -41,8 +41,8 @@ BEGIN
 		RAISE EXCEPTION 'a task cannot move to another project'
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'tasks_project_immutable',
 				  SCHEMA = '@extschema@', TABLE = 'tasks',
-				  DETAIL = format('Task %s was moved from project %s to project %s.',
-								  r.task_id, r.old_project, r.new_project),
+				  DETAIL = format('%s was moved from %s to %s.', labeling_internal.describe_task(r.task_id),
+								  labeling_internal.describe_project(r.old_project), labeling_internal.describe_project(r.new_project)),
 				  HINT = 'Create a new task in the other project.';
 	END IF;
 	SELECT array_agg(n.task_id) INTO v_tasks
@@ -98,7 +98,7 @@ BEGIN
 		LIMIT 1;
 		IF FOUND THEN
 			IF r.kind <> 'classification' THEN
-				RAISE EXCEPTION 'task % belongs to side-by-side project %', r.task_id, quote_literal(r.name)
+				RAISE EXCEPTION '% belongs to side-by-side project %', labeling_internal.describe_task(r.task_id), quote_literal(r.name)
 					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_project_kind',
 						  SCHEMA = '@extschema@', TABLE = 'golden_labels',
 						  DETAIL = 'Golden labels are for classification projects.';
@@ -107,10 +107,10 @@ BEGIN
 						quote_literal(r.label), quote_literal(r.name)
 					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_label_allowed',
 						  SCHEMA = '@extschema@', TABLE = 'golden_labels', COLUMN = 'label',
-						  DETAIL = format('Task %s; the allowed labels are %s.',
-										  r.task_id, array_to_string(r.labels, ', '));
+						  DETAIL = format('Golden label of %s; the allowed labels are %s.',
+										  labeling_internal.describe_task(r.task_id), array_to_string(r.labels, ', '));
 			ELSE
-				RAISE EXCEPTION 'worker % is a % worker, not an expert', r.expert_id, r.expert_kind
+				RAISE EXCEPTION '% is a % worker, not an expert', labeling_internal.describe_worker(r.expert_id), r.expert_kind
 					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_expert_kind',
 						  SCHEMA = '@extschema@', TABLE = 'golden_labels', COLUMN = 'expert_id',
 						  DETAIL = 'Golden labels come from expert workers, never from models or the crowd.',
@@ -336,11 +336,12 @@ BEGIN
 	LIMIT 1;
 	IF FOUND THEN
 		IF r.left_project <> r.right_project THEN
-			RAISE EXCEPTION 'comparison % pairs tasks of projects % and %',
-					r.comparison_id, r.left_project, r.right_project
+			RAISE EXCEPTION 'comparison % pairs tasks of % and %', r.comparison_id,
+					labeling_internal.describe_project(r.left_project), labeling_internal.describe_project(r.right_project)
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_same_project',
 					  SCHEMA = '@extschema@', TABLE = 'comparisons',
-					  DETAIL = format('Tasks %s and %s.', r.left_task_id, r.right_task_id);
+					  DETAIL = format('It compares %s and %s.', labeling_internal.describe_task(r.left_task_id),
+									  labeling_internal.describe_task(r.right_task_id));
 		ELSIF r.kind <> 'side_by_side' THEN
 			RAISE EXCEPTION 'project % is not a side-by-side project', quote_literal(r.name)
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_project_kind',
@@ -353,8 +354,8 @@ BEGIN
 					  SCHEMA = '@extschema@', TABLE = 'comparisons', COLUMN = 'guidelines_version',
 					  DETAIL = format('The current version is %s.', r.current_version);
 		ELSE
-			RAISE EXCEPTION 'assignment % is for task % and worker %',
-					r.assignment_id, r.a_task, r.a_worker
+			RAISE EXCEPTION 'assignment % is for % and %', r.assignment_id,
+					labeling_internal.describe_task(r.a_task), labeling_internal.describe_worker(r.a_worker)
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_assignment_match',
 					  SCHEMA = '@extschema@', TABLE = 'comparisons', COLUMN = 'assignment_id';
 		END IF;
@@ -378,7 +379,7 @@ BEGIN
 		ORDER BY n.comparison_id, ts.task_id
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION 'task % is closed', r.task_id
+			RAISE EXCEPTION '% is closed', labeling_internal.describe_task(r.task_id)
 				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_task_open',
 					  SCHEMA = '@extschema@', TABLE = 'comparisons',
 					  DETAIL = format('Project %L accepts no comparisons of closed tasks.', r.name),
@@ -398,8 +399,8 @@ BEGIN
 		ORDER BY n.comparison_id
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION 'worker % already compared tasks % and %',
-					r.worker_id, r.left_task_id, r.right_task_id
+			RAISE EXCEPTION '% already compared % and %', labeling_internal.describe_worker(r.worker_id),
+					labeling_internal.describe_task(r.left_task_id), labeling_internal.describe_task(r.right_task_id)
 				USING ERRCODE = 'unique_violation', CONSTRAINT = 'comparisons_one_per_worker',
 					  SCHEMA = '@extschema@', TABLE = 'comparisons',
 					  DETAIL = format('Project %L takes one comparison per worker and pair.', r.name),

@@ -53,7 +53,8 @@ SELECT p.project_id,
 		FROM @extschema@.judgments j
 		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
 		WHERE t.project_id OPERATOR(pg_catalog.=) p.project_id
-		  AND j.label OPERATOR(pg_catalog.=) l.label) AS judgments
+		  AND j.label OPERATOR(pg_catalog.=) l.label) AS judgments,
+	   p.name AS project
 FROM @extschema@.projects p
 CROSS JOIN LATERAL pg_catalog.unnest(p.labels) WITH ORDINALITY AS l(label, position)
 LEFT JOIN @extschema@.task_state ts
@@ -85,13 +86,15 @@ SELECT ws.project_id,
 						 nullif(a.judgments, 0)), 4) AS agreement,
 	   a.judgments AS agreement_judgments,
 	   pg_catalog.round(ws.median_seconds::numeric, 1) AS median_seconds,
-	   ws.last_judgment_at
+	   ws.last_judgment_at,
+	   p.name AS project
 FROM @extschema@.worker_state ws
 JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) ws.worker_id
+JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) ws.project_id
 LEFT JOIN @extschema@.refresh_workers rw
   ON rw.project_id OPERATOR(pg_catalog.=) ws.project_id
  AND rw.worker_id OPERATOR(pg_catalog.=) ws.worker_id
-LEFT JOIN @extschema@.live_worker_agreement a
+LEFT JOIN labeling_internal.live_worker_agreement a
   ON a.project_id OPERATOR(pg_catalog.=) ws.project_id
  AND a.worker_id OPERATOR(pg_catalog.=) ws.worker_id;
 COMMENT ON VIEW @extschema@.worker_quality IS
@@ -113,7 +116,8 @@ SELECT ts.project_id,
 			ELSE 'below minimum overlap' END AS reason,
 	   pg_catalog.rank() OVER (PARTITION BY ts.project_id
 							   ORDER BY ts.confidence, @extschema@.entropy(ts.posterior) DESC,
-										ts.task_id) AS attention_rank
+										ts.task_id) AS attention_rank,
+	   p.name AS project
 FROM @extschema@.task_state ts
 JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) ts.task_id
 JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) ts.project_id
@@ -131,7 +135,8 @@ SELECT coalesce(j.project_id, c.project_id) AS project_id,
 	   coalesce(j.judgments, 0) AS judgments,
 	   coalesce(j.workers, 0) AS workers,
 	   coalesce(c.completed, 0) AS tasks_completed,
-	   coalesce(j.judgments, 0) OPERATOR(pg_catalog.*) p.price_per_judgment AS spend
+	   coalesce(j.judgments, 0) OPERATOR(pg_catalog.*) p.price_per_judgment AS spend,
+	   p.name AS project
 FROM (SELECT t.project_id, pg_catalog.date_trunc('hour', jj.created_at) AS hour,
 			 pg_catalog.count(*) AS judgments,
 			 pg_catalog.count(DISTINCT jj.worker_id) AS workers
@@ -161,9 +166,11 @@ SELECT ts.project_id,
 	   rl.label AS fitted_label,
 	   rl.confidence AS fitted_confidence,
 	   r.method AS fitted_method,
-	   g.label AS golden_label
+	   g.label AS golden_label,
+	   p.name AS project
 FROM @extschema@.task_state ts
 JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) ts.task_id
+JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) ts.project_id
 LEFT JOIN @extschema@.refresh_labels rl ON rl.task_id OPERATOR(pg_catalog.=) ts.task_id
 LEFT JOIN @extschema@.refresh_runs r ON r.run_id OPERATOR(pg_catalog.=) rl.run_id
 LEFT JOIN @extschema@.golden_labels g ON g.task_id OPERATOR(pg_catalog.=) ts.task_id;

@@ -301,7 +301,7 @@ BEGIN
 			SELECT 1 FROM @extschema@.worker_state ws
 			WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id
 			  AND ws.status = 'banned') THEN
-		RAISE EXCEPTION 'worker % is banned in project %', w.worker_id, quote_literal(p.name)
+		RAISE EXCEPTION '% is banned in project %', labeling_internal.describe_worker(w.worker_id), quote_literal(p.name)
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
 	PERFORM @extschema@.reclaim_expired(p.project_id, 1000);
@@ -471,7 +471,7 @@ BEGIN
 				  DETAIL = format('The allowed labels are %s.', array_to_string(p.labels, ', '));
 	END IF;
 	IF submit.score IS NOT NULL AND w.kind <> 'model' THEN
-		RAISE EXCEPTION 'worker % is a % worker and cannot give a score', w.worker_id, w.kind
+		RAISE EXCEPTION '% is a % worker and cannot give a score', labeling_internal.describe_worker(w.worker_id), w.kind
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_score_model_only',
 				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'score';
 	END IF;

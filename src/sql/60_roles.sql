@@ -70,7 +70,7 @@ BEGIN
 	FOR r IN
 		SELECT format('%I.%I', n.nspname, c.relname) AS rel, c.relname, c.relkind
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = '@extschema@' AND c.relkind = ANY (ARRAY['r', 'v']::"char"[])
+		WHERE n.nspname IN ('@extschema@', 'labeling_internal') AND c.relkind = ANY (ARRAY['r', 'v']::"char"[])
 		ORDER BY c.relname
 	LOOP
 		IF r.relkind = 'r' THEN

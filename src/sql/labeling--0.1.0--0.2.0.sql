@@ -156,6 +156,7 @@ ALTER FUNCTION @extschema@.worker_skill_prior_transfn(double precision[], text, 
 ALTER FUNCTION @extschema@.worker_skill_transfn(double precision[], text, text) SET SCHEMA labeling_internal;
 ALTER FUNCTION @extschema@.workers_after_update() SET SCHEMA labeling_internal;
 ALTER AGGREGATE @extschema@.repeated_key(bigint) SET SCHEMA labeling_internal;
+ALTER VIEW @extschema@.live_worker_agreement SET SCHEMA labeling_internal;
 
 -- ===========================================================================
 -- New tables
@@ -173,6 +174,8 @@ CREATE TABLE @extschema@.task_events (
 	confidence			double precision,
 	judgments			integer NOT NULL,
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	task_external_id	text,
+	project_name		text,
 	CONSTRAINT task_events_pkey PRIMARY KEY (event_id),
 	CONSTRAINT task_events_project_fkey FOREIGN KEY (project_id)
 		REFERENCES @extschema@.projects (project_id) ON DELETE CASCADE,
@@ -186,6 +189,10 @@ COMMENT ON TABLE @extschema@.task_events IS
 	'every completion (status complete) and reopening (status open) of a task, with its label and confidence then; NOTIFY labeling_task_complete / labeling_task_reopen carry the event_id';
 COMMENT ON COLUMN @extschema@.task_events.judgments IS
 	'counted judgments of the task at the event';
+COMMENT ON COLUMN @extschema@.task_events.task_external_id IS
+	'the task''s external id when the event was recorded';
+COMMENT ON COLUMN @extschema@.task_events.project_name IS
+	'the project''s name when the event was recorded';
 
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.task_events', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.task_events_event_id_seq', '');
@@ -198,9 +205,77 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.task_events_event_id_seq
 DROP INDEX @extschema@.assignments_worker_idx;
 CREATE INDEX assignments_worker_idx ON @extschema@.assignments (worker_id, task_id);
 
+-- events name the worker and the project as they were when recorded
+ALTER TABLE @extschema@.qc_events ADD COLUMN worker_external_id text, ADD COLUMN project_name text;
+COMMENT ON COLUMN @extschema@.qc_events.worker_external_id IS
+	'the worker''s external id when the event was recorded';
+COMMENT ON COLUMN @extschema@.qc_events.project_name IS
+	'the project''s name when the event was recorded (NULL for an account ban)';
+UPDATE @extschema@.qc_events e SET worker_external_id = w.external_id
+FROM @extschema@.workers w WHERE w.worker_id = e.worker_id;
+UPDATE @extschema@.qc_events e SET project_name = p.name
+FROM @extschema@.projects p WHERE p.project_id = e.project_id;
+
+-- ===========================================================================
+-- Functions whose result columns change (they also give the workers'
+-- external ids): dropped here, created again below
+-- ===========================================================================
+
+DROP FUNCTION @extschema@.pairwise_kappa(integer, bigint);
+DROP FUNCTION @extschema@.worker_agreement(bigint);
+
 -- ===========================================================================
 -- New functions
 -- ===========================================================================
+
+-- How errors and evidence name a task, a worker or a project: the id and the
+-- external id or name, so that a report needs no join ("task 15 ('img15')").
+CREATE FUNCTION labeling_internal.describe_task(p_task_id bigint) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN 'task ' || p_task_id || coalesce(
+		(SELECT ' (' || quote_literal(t.external_id) || ')' FROM @extschema@.tasks t
+		 WHERE t.task_id = p_task_id), '');
+COMMENT ON FUNCTION labeling_internal.describe_task(bigint) IS
+	'internal: a task as errors name it, with its external id';
+
+CREATE FUNCTION labeling_internal.describe_worker(p_worker_id bigint) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN 'worker ' || p_worker_id || coalesce(
+		(SELECT ' (' || quote_literal(w.external_id) || ')' FROM @extschema@.workers w
+		 WHERE w.worker_id = p_worker_id), '');
+COMMENT ON FUNCTION labeling_internal.describe_worker(bigint) IS
+	'internal: a worker as errors name it, with its external id';
+
+CREATE FUNCTION labeling_internal.describe_project(p_project_id bigint) RETURNS text
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN 'project ' || p_project_id || coalesce(
+		(SELECT ' (' || quote_literal(p.name) || ')' FROM @extschema@.projects p
+		 WHERE p.project_id = p_project_id), '');
+COMMENT ON FUNCTION labeling_internal.describe_project(bigint) IS
+	'internal: a project as errors name it, with its name';
+
+-- Events carry the external ids and names of what they are about, as they
+-- were when the event was recorded, so that a report of events needs no join.
+CREATE FUNCTION labeling_internal.events_describe()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF TG_TABLE_NAME = 'qc_events' THEN
+		NEW.worker_external_id := coalesce(NEW.worker_external_id,
+			(SELECT w.external_id FROM @extschema@.workers w WHERE w.worker_id = NEW.worker_id));
+	ELSE
+		NEW.task_external_id := coalesce(NEW.task_external_id,
+			(SELECT t.external_id FROM @extschema@.tasks t WHERE t.task_id = NEW.task_id));
+	END IF;
+	NEW.project_name := coalesce(NEW.project_name,
+		(SELECT p.name FROM @extschema@.projects p WHERE p.project_id = NEW.project_id));
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.events_describe() IS
+	'trigger: name the worker or task and the project of a new qc_events or task_events row';
 
 -- not STRICT: a trigger function
 CREATE FUNCTION labeling_internal.live_restore_guard() RETURNS trigger
@@ -261,7 +336,7 @@ BEGIN
 	FOR r IN
 		SELECT format('%I.%I', n.nspname, c.relname) AS rel, c.relname, c.relkind
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname = '@extschema@' AND c.relkind = ANY (ARRAY['r', 'v']::"char"[])
+		WHERE n.nspname IN ('@extschema@', 'labeling_internal') AND c.relkind = ANY (ARRAY['r', 'v']::"char"[])
 		ORDER BY c.relname
 	LOOP
 		IF r.relkind = 'r' THEN
@@ -285,21 +360,100 @@ $$;
 COMMENT ON FUNCTION labeling_internal.roles_grant_defaults() IS
 	'internal: the default privileges of the extension''s tables, views and functions (run by the install and upgrade scripts)';
 
--- comments on the label_dist support functions (0.1.0 had none)
-COMMENT ON FUNCTION labeling_internal.label_dist_in(cstring) IS
-	'label_dist text input';
-COMMENT ON FUNCTION labeling_internal.label_dist_out(@extschema@.label_dist) IS
-	'label_dist text output';
-COMMENT ON FUNCTION labeling_internal.label_dist_recv(internal) IS
-	'label_dist binary input';
-COMMENT ON FUNCTION labeling_internal.label_dist_send(@extschema@.label_dist) IS
-	'label_dist binary output';
-COMMENT ON FUNCTION labeling_internal.label_dist_eq(@extschema@.label_dist, @extschema@.label_dist) IS
-	'the = operator of label_dist: same labels, same probabilities';
-COMMENT ON FUNCTION labeling_internal.label_dist_ne(@extschema@.label_dist, @extschema@.label_dist) IS
-	'the <> operator of label_dist';
-COMMENT ON FUNCTION labeling_internal.label_dist_hash(@extschema@.label_dist) IS
-	'hash of a label_dist, for hash joins and GROUP BY';
+CREATE FUNCTION @extschema@.pairwise_kappa(min_overlap integer, project_id bigint DEFAULT NULL,
+		OUT worker_a bigint, OUT worker_b bigint, OUT n_common bigint,
+		OUT observed_agreement double precision, OUT kappa double precision,
+		OUT worker_a_external_id text, OUT worker_b_external_id text)
+	RETURNS SETOF record
+	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF min_overlap IS NULL OR min_overlap < 1 THEN
+		RAISE EXCEPTION 'min_overlap must be a positive integer'
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('Got %s.', coalesce(min_overlap::text, 'NULL')),
+				  HINT = 'It is the least number of tasks two workers must share to be compared.';
+	END IF;
+	RETURN QUERY
+	WITH latest AS (
+		SELECT * FROM @extschema@.latest_judgments(pairwise_kappa.project_id)
+	)
+	SELECT k.worker_a, k.worker_b, k.n_common, k.observed_agreement, k.kappa,
+		   wa.external_id, wb.external_id
+	FROM (SELECT a.worker_id AS worker_a, b.worker_id AS worker_b, count(*) AS n_common,
+				 avg(CASE WHEN a.label = b.label THEN 1.0 ELSE 0.0 END)::double precision
+					 AS observed_agreement,
+				 @extschema@.cohen_kappa(a.label, b.label) AS kappa
+		  FROM latest a
+		  JOIN latest b ON b.task_id = a.task_id AND b.worker_id > a.worker_id
+		  GROUP BY a.worker_id, b.worker_id
+		  HAVING count(*) >= pairwise_kappa.min_overlap) k
+	LEFT JOIN @extschema@.workers wa ON wa.worker_id = k.worker_a
+	LEFT JOIN @extschema@.workers wb ON wb.worker_id = k.worker_b
+	ORDER BY k.worker_a, k.worker_b;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.pairwise_kappa(integer, bigint) IS
+	'Cohen''s kappa between every two workers who share at least min_overlap tasks (latest judgment per task and worker; optionally one project)';
+
+CREATE FUNCTION @extschema@.worker_agreement(project_id bigint DEFAULT NULL,
+		OUT worker_id bigint, OUT n_tasks bigint, OUT n_compared bigint,
+		OUT agreed double precision, OUT agreement double precision, OUT external_id text)
+	RETURNS SETOF record
+	LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	-- For each answer: the labels the *other* workers gave on the task, and
+	-- the most frequent of them.  The answer agrees when it is that label; a
+	-- tie among k top labels counts 1/k when the answer is one of them.
+	RETURN QUERY
+	WITH latest AS (
+		SELECT * FROM @extschema@.latest_judgments(worker_agreement.project_id)
+	),
+	counts AS (
+		SELECT l.task_id, l.label, count(*) AS n
+		FROM latest l
+		GROUP BY l.task_id, l.label
+	),
+	others AS (
+		SELECT l.worker_id, l.task_id, (c.label = l.label) AS own,
+			   c.n - (CASE WHEN c.label = l.label THEN 1 ELSE 0 END) AS votes
+		FROM latest l
+		JOIN counts c ON c.task_id = l.task_id
+	),
+	ranked AS (
+		SELECT o.worker_id, o.task_id, o.own, o.votes,
+			   max(o.votes) OVER (PARTITION BY o.worker_id, o.task_id) AS top
+		FROM others o
+	),
+	per_answer AS (
+		SELECT r.worker_id, r.task_id, max(r.top) AS top,
+			   count(*) FILTER (WHERE r.votes = r.top) AS n_top,
+			   bool_or(r.own AND r.votes = r.top) AS own_top
+		FROM ranked r
+		GROUP BY r.worker_id, r.task_id
+	)
+	SELECT p.worker_id,
+		   count(*),
+		   count(*) FILTER (WHERE p.top > 0),
+		   coalesce(sum(1.0 / p.n_top) FILTER (WHERE p.top > 0 AND p.own_top), 0)::double precision,
+		   (coalesce(sum(1.0 / p.n_top) FILTER (WHERE p.top > 0 AND p.own_top), 0)
+			/ nullif(count(*) FILTER (WHERE p.top > 0), 0))::double precision,
+		   (SELECT w.external_id FROM @extschema@.workers w WHERE w.worker_id = p.worker_id)
+	FROM per_answer p
+	GROUP BY p.worker_id
+	ORDER BY p.worker_id;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.worker_agreement(bigint) IS
+	'per worker: the share of their answers equal to the majority label of the OTHER workers on the task (leave-one-out; a tie of k labels counts 1/k)';
+
+CREATE TRIGGER qc_events_describe BEFORE INSERT ON @extschema@.qc_events
+	FOR EACH ROW EXECUTE FUNCTION labeling_internal.events_describe();
+CREATE TRIGGER task_events_describe BEFORE INSERT ON @extschema@.task_events
+	FOR EACH ROW EXECUTE FUNCTION labeling_internal.events_describe();
 
 -- ===========================================================================
 -- Changed functions, each in its current definition: SQL functions have
@@ -321,6 +475,115 @@ CREATE OR REPLACE FUNCTION @extschema@.accuracy_bound(q double precision, correc
 		prior_wrong OPERATOR(pg_catalog.+) (answered OPERATOR(pg_catalog.-) correct)::double precision);
 COMMENT ON FUNCTION @extschema@.accuracy_bound(double precision, bigint, bigint, double precision, double precision) IS
 	'q-quantile of the Beta posterior of an accuracy after correct of answered, from a Beta(prior_correct, prior_wrong) prior';
+
+-- comparisons: both items are tasks of one side-by-side project
+CREATE OR REPLACE FUNCTION labeling_internal.comparisons_after_write()
+	RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	r record;
+BEGIN
+	SELECT n.comparison_id, n.left_task_id, n.right_task_id, n.worker_id, n.guidelines_version,
+		   n.assignment_id, lt.project_id AS left_project, rt.project_id AS right_project,
+		   p.name, p.kind, p.guidelines_version AS current_version,
+		   a.worker_id AS a_worker, a.task_id AS a_task INTO r
+	FROM new_rows n
+	JOIN @extschema@.tasks lt ON lt.task_id = n.left_task_id
+	JOIN @extschema@.tasks rt ON rt.task_id = n.right_task_id
+	JOIN @extschema@.projects p ON p.project_id = lt.project_id
+	LEFT JOIN @extschema@.assignments a ON a.assignment_id = n.assignment_id
+	WHERE lt.project_id <> rt.project_id
+	   OR p.kind <> 'side_by_side'
+	   OR n.guidelines_version > p.guidelines_version
+	   OR (n.assignment_id IS NOT NULL AND (a.worker_id <> n.worker_id
+			OR (a.task_id <> n.left_task_id AND a.task_id <> n.right_task_id)))
+	ORDER BY n.comparison_id
+	LIMIT 1;
+	IF FOUND THEN
+		IF r.left_project <> r.right_project THEN
+			RAISE EXCEPTION 'comparison % pairs tasks of % and %', r.comparison_id,
+					labeling_internal.describe_project(r.left_project), labeling_internal.describe_project(r.right_project)
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_same_project',
+					  SCHEMA = '@extschema@', TABLE = 'comparisons',
+					  DETAIL = format('It compares %s and %s.', labeling_internal.describe_task(r.left_task_id),
+									  labeling_internal.describe_task(r.right_task_id));
+		ELSIF r.kind <> 'side_by_side' THEN
+			RAISE EXCEPTION 'project % is not a side-by-side project', quote_literal(r.name)
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_project_kind',
+					  SCHEMA = '@extschema@', TABLE = 'comparisons',
+					  HINT = 'Insert classification answers into judgments.';
+		ELSIF r.guidelines_version > r.current_version THEN
+			RAISE EXCEPTION 'guidelines version % of project % does not exist',
+					r.guidelines_version, quote_literal(r.name)
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_guidelines_version_current',
+					  SCHEMA = '@extschema@', TABLE = 'comparisons', COLUMN = 'guidelines_version',
+					  DETAIL = format('The current version is %s.', r.current_version);
+		ELSE
+			RAISE EXCEPTION 'assignment % is for % and %', r.assignment_id,
+					labeling_internal.describe_task(r.a_task), labeling_internal.describe_worker(r.a_worker)
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_assignment_match',
+					  SCHEMA = '@extschema@', TABLE = 'comparisons', COLUMN = 'assignment_id';
+		END IF;
+	END IF;
+
+	IF TG_OP = 'INSERT' THEN
+		-- lock both items in task_id order, then look for a repeated pair
+		PERFORM 1
+		FROM @extschema@.task_state ts
+		JOIN (SELECT n.left_task_id AS task_id FROM new_rows n
+			  UNION SELECT n.right_task_id FROM new_rows n) k ON k.task_id = ts.task_id
+		ORDER BY ts.task_id
+		FOR UPDATE OF ts;
+
+		SELECT ts.task_id, p.name INTO r
+		FROM new_rows n
+		JOIN @extschema@.task_state ts
+		  ON ts.task_id = n.left_task_id OR ts.task_id = n.right_task_id
+		JOIN @extschema@.projects p ON p.project_id = ts.project_id
+		WHERE ts.status = 'closed' AND NOT p.allow_judgments_on_closed
+		ORDER BY n.comparison_id, ts.task_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION '% is closed', labeling_internal.describe_task(r.task_id)
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'comparisons_task_open',
+					  SCHEMA = '@extschema@', TABLE = 'comparisons',
+					  DETAIL = format('Project %L accepts no comparisons of closed tasks.', r.name),
+					  HINT = 'Set projects.allow_judgments_on_closed to accept them.';
+		END IF;
+
+		SELECT n.worker_id, n.left_task_id, n.right_task_id, p.name INTO r
+		FROM new_rows n
+		JOIN @extschema@.tasks t ON t.task_id = n.left_task_id
+		JOIN @extschema@.projects p ON p.project_id = t.project_id
+		WHERE NOT p.allow_repeat_judgments
+		  AND (SELECT count(*) FROM @extschema@.comparisons c
+			   WHERE c.worker_id = n.worker_id
+				 AND least(c.left_task_id, c.right_task_id) = least(n.left_task_id, n.right_task_id)
+				 AND greatest(c.left_task_id, c.right_task_id)
+					 = greatest(n.left_task_id, n.right_task_id)) > 1
+		ORDER BY n.comparison_id
+		LIMIT 1;
+		IF FOUND THEN
+			RAISE EXCEPTION '% already compared % and %', labeling_internal.describe_worker(r.worker_id),
+					labeling_internal.describe_task(r.left_task_id), labeling_internal.describe_task(r.right_task_id)
+				USING ERRCODE = 'unique_violation', CONSTRAINT = 'comparisons_one_per_worker',
+					  SCHEMA = '@extschema@', TABLE = 'comparisons',
+					  DETAIL = format('Project %L takes one comparison per worker and pair.', r.name),
+					  HINT = 'Set projects.allow_repeat_judgments to accept more.';
+		END IF;
+
+		UPDATE @extschema@.assignments a
+		SET state = 'submitted', closed_at = now()
+		FROM new_rows n
+		WHERE a.assignment_id = n.assignment_id AND a.state = 'issued';
+	END IF;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.comparisons_after_write() IS
+	'trigger: check that comparisons pair two tasks of one side-by-side project, once per worker';
 
 -- The role a dispatch call acts as.  Inside a SECURITY DEFINER function
 -- current_user is the owner, but the role GUC still holds what SET ROLE set
@@ -457,7 +720,7 @@ BEGIN
 		LIMIT 1;
 		IF FOUND THEN
 			IF r.kind <> 'classification' THEN
-				RAISE EXCEPTION 'task % belongs to side-by-side project %', r.task_id, quote_literal(r.name)
+				RAISE EXCEPTION '% belongs to side-by-side project %', labeling_internal.describe_task(r.task_id), quote_literal(r.name)
 					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_project_kind',
 						  SCHEMA = '@extschema@', TABLE = 'golden_labels',
 						  DETAIL = 'Golden labels are for classification projects.';
@@ -466,10 +729,10 @@ BEGIN
 						quote_literal(r.label), quote_literal(r.name)
 					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_label_allowed',
 						  SCHEMA = '@extschema@', TABLE = 'golden_labels', COLUMN = 'label',
-						  DETAIL = format('Task %s; the allowed labels are %s.',
-										  r.task_id, array_to_string(r.labels, ', '));
+						  DETAIL = format('Golden label of %s; the allowed labels are %s.',
+										  labeling_internal.describe_task(r.task_id), array_to_string(r.labels, ', '));
 			ELSE
-				RAISE EXCEPTION 'worker % is a % worker, not an expert', r.expert_id, r.expert_kind
+				RAISE EXCEPTION '% is a % worker, not an expert', labeling_internal.describe_worker(r.expert_id), r.expert_kind
 					USING ERRCODE = 'check_violation', CONSTRAINT = 'golden_labels_expert_kind',
 						  SCHEMA = '@extschema@', TABLE = 'golden_labels', COLUMN = 'expert_id',
 						  DETAIL = 'Golden labels come from expert workers, never from models or the crowd.',
@@ -689,7 +952,7 @@ BEGIN
 		ORDER BY ts.task_id
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION 'task % is closed', r.task_id
+			RAISE EXCEPTION '% is closed', labeling_internal.describe_task(r.task_id)
 				USING ERRCODE = 'check_violation',
 					  CONSTRAINT = 'judgments_task_open',
 					  SCHEMA = '@extschema@', TABLE = 'judgments',
@@ -795,6 +1058,30 @@ CREATE OR REPLACE FUNCTION @extschema@.latest_judgments(project_id bigint DEFAUL
 COMMENT ON FUNCTION @extschema@.latest_judgments(bigint) IS
 	'one answer per (task, worker): the latest judgment (largest created_at, then judgment_id); optionally of one project';
 
+-- Phase 3: store the agreement of locked workers.
+-- not STRICT: NULL arrays mean no workers
+CREATE OR REPLACE FUNCTION labeling_internal.live_agreement(p_projects bigint[], p_workers bigint[])
+	RETURNS void
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	SET plan_cache_mode = force_custom_plan
+	AS $$
+BEGIN
+	UPDATE @extschema@.worker_state ws
+	SET agreement = CASE WHEN a.judgments > 0
+						 THEN a.agreeing::double precision / a.judgments END,
+		agreement_judgments = coalesce(a.judgments, 0),
+		agreement_at = now()
+	FROM unnest(p_projects, p_workers) AS k(project_id, worker_id)
+	LEFT JOIN (SELECT * FROM labeling_internal.live_worker_agreement v
+			   WHERE v.worker_id = ANY (p_workers) AND v.project_id = ANY (p_projects)) a
+	  ON a.project_id = k.project_id AND a.worker_id = k.worker_id
+	WHERE ws.project_id = k.project_id AND ws.worker_id = k.worker_id;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.live_agreement(bigint[], bigint[]) IS
+	'internal: store the leave-one-out agreement of locked workers';
+
 -- Counted judgments a task needs for a worker's judgment on it to be
 -- compared: another one, or the task's own for a banned worker.
 CREATE OR REPLACE FUNCTION labeling_internal.live_agreement_min_counted(ws_status text, w_status text)
@@ -853,6 +1140,79 @@ END
 $$;
 COMMENT ON FUNCTION labeling_internal.live_bulk_mode(bigint, regclass) IS
 	'internal: custom plans, memory and fresh statistics for a statement that writes many rows';
+
+-- Report the first judgment (in judgment_id order) that breaks a rule
+-- checked without locks; raises, or returns quietly.
+-- not STRICT: most columns of a judgment may be NULL
+CREATE OR REPLACE FUNCTION labeling_internal.live_check_judgment(p_judgment_id bigint, p_task_id bigint,
+		p_worker_id bigint, p_label text, p_score double precision, p_version integer,
+		p_assignment_id bigint, p_check_assignment boolean)
+	RETURNS void
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	p @extschema@.projects;
+	v_kind text;
+	a @extschema@.assignments;
+BEGIN
+	SELECT pr.* INTO p
+	FROM @extschema@.tasks t JOIN @extschema@.projects pr ON pr.project_id = t.project_id
+	WHERE t.task_id = p_task_id;
+	SELECT w.kind INTO v_kind FROM @extschema@.workers w WHERE w.worker_id = p_worker_id;
+
+	IF p.kind <> 'classification' THEN
+		RAISE EXCEPTION '% belongs to side-by-side project %', labeling_internal.describe_task(p_task_id),
+				quote_literal(p.name)
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_project_kind',
+				  SCHEMA = '@extschema@', TABLE = 'judgments',
+				  DETAIL = 'Judgments are for classification projects.',
+				  HINT = 'Insert side-by-side answers into comparisons.';
+	END IF;
+	IF array_position(p.labels, p_label) IS NULL THEN
+		RAISE EXCEPTION 'label % is not among the labels of project %',
+				quote_literal(p_label), quote_literal(p.name)
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_label_allowed',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'label',
+				  DETAIL = format('Judgment %s on %s; the allowed labels are %s.',
+								  p_judgment_id, labeling_internal.describe_task(p_task_id),
+								  array_to_string(p.labels, ', ')),
+				  HINT = 'Fix the label, or add it to projects.labels.';
+	END IF;
+	IF p_score IS NOT NULL AND v_kind <> 'model' THEN
+		RAISE EXCEPTION '% is a % worker and cannot give a score', labeling_internal.describe_worker(p_worker_id), v_kind
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_score_model_only',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'score',
+				  DETAIL = 'Only model workers give a score with their label.',
+				  HINT = 'Leave score NULL for human and expert workers.';
+	END IF;
+	IF p_version > p.guidelines_version THEN
+		RAISE EXCEPTION 'guidelines version % of project % does not exist', p_version, quote_literal(p.name)
+			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_guidelines_version_current',
+				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'guidelines_version',
+				  DETAIL = format('The current version is %s.', p.guidelines_version);
+	END IF;
+	IF p_assignment_id IS NOT NULL THEN
+		SELECT * INTO a FROM @extschema@.assignments x WHERE x.assignment_id = p_assignment_id;
+		IF a.task_id <> p_task_id OR a.worker_id <> p_worker_id THEN
+			RAISE EXCEPTION 'assignment % is for % and %', p_assignment_id,
+					labeling_internal.describe_task(a.task_id), labeling_internal.describe_worker(a.worker_id)
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_match',
+					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
+					  DETAIL = format('The judgment is by %s on %s.', labeling_internal.describe_worker(p_worker_id),
+									  labeling_internal.describe_task(p_task_id));
+		END IF;
+		IF p_check_assignment AND a.state <> 'issued' THEN
+			RAISE EXCEPTION 'assignment % is %', p_assignment_id, a.state
+				USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_assignment_open',
+					  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'assignment_id',
+					  HINT = 'Only an issued assignment can be submitted, once.';
+		END IF;
+	END IF;
+END
+$$;
+COMMENT ON FUNCTION labeling_internal.live_check_judgment(bigint, bigint, bigint, text, double precision, integer, bigint, boolean) IS
+	'internal: raise the error for a judgment that breaks a rule checked without locks';
 
 -- Judgments an open regular task of a classification project may still
 -- need before it can complete (the dispatch capacity of next_tasks): all of
@@ -932,9 +1292,10 @@ BEGIN
 							'wrong_golden_answers', (
 								SELECT coalesce(jsonb_agg(jsonb_build_object(
 										   'judgment_id', x.judgment_id, 'task_id', x.task_id,
+										   'task_external_id', x.external_id,
 										   'label', x.label, 'golden_label', x.golden_label)
 										   ORDER BY x.created_at DESC, x.judgment_id DESC), '[]')
-								FROM (SELECT j.judgment_id, j.task_id, j.label, j.created_at,
+								FROM (SELECT j.judgment_id, j.task_id, t.external_id, j.label, j.created_at,
 											 g.label AS golden_label
 									  FROM @extschema@.judgments j
 									  JOIN @extschema@.tasks t ON t.task_id = j.task_id
@@ -1042,7 +1403,7 @@ BEGIN
 		ORDER BY ts.task_id
 		LIMIT 1;
 		IF FOUND THEN
-			RAISE EXCEPTION 'task % is %', r.task_id, r.status
+			RAISE EXCEPTION '% is %', labeling_internal.describe_task(r.task_id), r.status
 				USING ERRCODE = 'check_violation',
 					  CONSTRAINT = 'judgments_task_open',
 					  SCHEMA = '@extschema@', TABLE = 'judgments',
@@ -1130,7 +1491,8 @@ BEGIN
 			  FROM @extschema@.judgments j WHERE j.task_id = v_repeat) x
 		JOIN @extschema@.tasks t ON t.task_id = x.task_id
 		JOIN @extschema@.projects p ON p.project_id = t.project_id;
-		RAISE EXCEPTION 'worker % judged task % more than once', r.worker_id, r.task_id
+		RAISE EXCEPTION '% judged % more than once', labeling_internal.describe_worker(r.worker_id),
+				labeling_internal.describe_task(r.task_id)
 			USING ERRCODE = 'unique_violation',
 				  CONSTRAINT = 'judgments_one_per_worker',
 				  SCHEMA = '@extschema@', TABLE = 'judgments',
@@ -1326,7 +1688,7 @@ BEGIN
 			SELECT 1 FROM @extschema@.worker_state ws
 			WHERE ws.project_id = p.project_id AND ws.worker_id = w.worker_id
 			  AND ws.status = 'banned') THEN
-		RAISE EXCEPTION 'worker % is banned in project %', w.worker_id, quote_literal(p.name)
+		RAISE EXCEPTION '% is banned in project %', labeling_internal.describe_worker(w.worker_id), quote_literal(p.name)
 			USING ERRCODE = 'object_not_in_prerequisite_state';
 	END IF;
 	PERFORM @extschema@.reclaim_expired(p.project_id, 1000);
@@ -1741,7 +2103,7 @@ BEGIN
 				  DETAIL = format('The allowed labels are %s.', array_to_string(p.labels, ', '));
 	END IF;
 	IF submit.score IS NOT NULL AND w.kind <> 'model' THEN
-		RAISE EXCEPTION 'worker % is a % worker and cannot give a score', w.worker_id, w.kind
+		RAISE EXCEPTION '% is a % worker and cannot give a score', labeling_internal.describe_worker(w.worker_id), w.kind
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'judgments_score_model_only',
 				  SCHEMA = '@extschema@', TABLE = 'judgments', COLUMN = 'score';
 	END IF;
@@ -1829,8 +2191,8 @@ BEGIN
 		RAISE EXCEPTION 'a task cannot move to another project'
 			USING ERRCODE = 'check_violation', CONSTRAINT = 'tasks_project_immutable',
 				  SCHEMA = '@extschema@', TABLE = 'tasks',
-				  DETAIL = format('Task %s was moved from project %s to project %s.',
-								  r.task_id, r.old_project, r.new_project),
+				  DETAIL = format('%s was moved from %s to %s.', labeling_internal.describe_task(r.task_id),
+								  labeling_internal.describe_project(r.old_project), labeling_internal.describe_project(r.new_project)),
 				  HINT = 'Create a new task in the other project.';
 	END IF;
 	SELECT array_agg(n.task_id) INTO v_tasks
@@ -1892,9 +2254,152 @@ COMMENT ON FUNCTION labeling_internal.workers_after_update() IS
 	'trigger: record a ban or unban of a worker account and recompute the tasks it judged';
 
 -- ===========================================================================
+-- Changed views: they also give the project's name
+-- ===========================================================================
+
+CREATE OR REPLACE VIEW @extschema@.label_distribution AS
+SELECT p.project_id,
+	   l.label,
+	   pg_catalog.count(ts.task_id) AS tasks,
+	   pg_catalog.count(ts.task_id) FILTER (
+		   WHERE ts.status OPERATOR(pg_catalog.=) 'complete') AS complete_tasks,
+	   pg_catalog.round(pg_catalog.count(ts.task_id)::numeric OPERATOR(pg_catalog./)
+		   nullif(pg_catalog.sum(pg_catalog.count(ts.task_id))
+							 OVER (PARTITION BY p.project_id), 0), 4) AS share,
+	   (SELECT pg_catalog.count(*)
+		FROM @extschema@.judgments j
+		JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) j.task_id
+		WHERE t.project_id OPERATOR(pg_catalog.=) p.project_id
+		  AND j.label OPERATOR(pg_catalog.=) l.label) AS judgments,
+	   p.name AS project
+FROM @extschema@.projects p
+CROSS JOIN LATERAL pg_catalog.unnest(p.labels) WITH ORDINALITY AS l(label, position)
+LEFT JOIN @extschema@.task_state ts
+  ON ts.project_id OPERATOR(pg_catalog.=) p.project_id
+ AND ts.label OPERATOR(pg_catalog.=) l.label
+ AND NOT ts.golden
+GROUP BY p.project_id, l.label, l.position
+ORDER BY p.project_id, l.position;
+COMMENT ON VIEW @extschema@.label_distribution IS
+	'per project and label: non-golden tasks whose current label it is (and their share), judgments giving it';
+
+CREATE OR REPLACE VIEW @extschema@.worker_quality AS
+SELECT ws.project_id,
+	   ws.worker_id,
+	   w.external_id,
+	   w.kind,
+	   w.model_version,
+	   CASE WHEN w.status OPERATOR(pg_catalog.=) 'banned' THEN 'banned' ELSE ws.status END AS status,
+	   ws.n_judgments AS judgments,
+	   ws.golden_answered,
+	   ws.golden_correct,
+	   pg_catalog.round((ws.golden_correct::numeric OPERATOR(pg_catalog./)
+						 nullif(ws.golden_answered, 0)), 4) AS golden_accuracy,
+	   pg_catalog.round(ws.golden_lower::numeric, 4) AS golden_lower,
+	   pg_catalog.round(ws.golden_upper::numeric, 4) AS golden_upper,
+	   pg_catalog.round(ws.skill::numeric, 4) AS skill,
+	   pg_catalog.round(rw.skill::numeric, 4) AS fitted_skill,
+	   pg_catalog.round((a.agreeing::numeric OPERATOR(pg_catalog./)
+						 nullif(a.judgments, 0)), 4) AS agreement,
+	   a.judgments AS agreement_judgments,
+	   pg_catalog.round(ws.median_seconds::numeric, 1) AS median_seconds,
+	   ws.last_judgment_at,
+	   p.name AS project
+FROM @extschema@.worker_state ws
+JOIN @extschema@.workers w ON w.worker_id OPERATOR(pg_catalog.=) ws.worker_id
+JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) ws.project_id
+LEFT JOIN @extschema@.refresh_workers rw
+  ON rw.project_id OPERATOR(pg_catalog.=) ws.project_id
+ AND rw.worker_id OPERATOR(pg_catalog.=) ws.worker_id
+LEFT JOIN labeling_internal.live_worker_agreement a
+  ON a.project_id OPERATOR(pg_catalog.=) ws.project_id
+ AND a.worker_id OPERATOR(pg_catalog.=) ws.worker_id;
+COMMENT ON VIEW @extschema@.worker_quality IS
+	'per project and worker: golden accuracy with its 95% credible bounds, skill, live leave-one-out agreement, time, status';
+
+CREATE OR REPLACE VIEW @extschema@.tasks_needing_attention AS
+SELECT ts.project_id,
+	   ts.task_id,
+	   t.external_id,
+	   ts.status,
+	   ts.n_counted AS judgments,
+	   ts.label,
+	   pg_catalog.round(ts.confidence::numeric, 4) AS confidence,
+	   pg_catalog.round(@extschema@.entropy(ts.posterior)::numeric, 4) AS entropy,
+	   CASE WHEN ts.status OPERATOR(pg_catalog.=) 'complete'
+			THEN 'max overlap reached below target'
+			WHEN ts.n_counted OPERATOR(pg_catalog.>=) p.min_overlap
+			THEN 'below target confidence'
+			ELSE 'below minimum overlap' END AS reason,
+	   pg_catalog.rank() OVER (PARTITION BY ts.project_id
+							   ORDER BY ts.confidence, @extschema@.entropy(ts.posterior) DESC,
+										ts.task_id) AS attention_rank,
+	   p.name AS project
+FROM @extschema@.task_state ts
+JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) ts.task_id
+JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) ts.project_id
+WHERE NOT ts.golden
+  AND ts.n_counted OPERATOR(pg_catalog.>) 0
+  AND ts.status OPERATOR(pg_catalog.<>) 'closed'
+  AND ts.confidence OPERATOR(pg_catalog.<) p.target_confidence
+ORDER BY ts.project_id, attention_rank;
+COMMENT ON VIEW @extschema@.tasks_needing_attention IS
+	'judged tasks below the target confidence, least confident (then most disagreement, by entropy) first';
+
+CREATE OR REPLACE VIEW @extschema@.throughput_hourly AS
+SELECT coalesce(j.project_id, c.project_id) AS project_id,
+	   coalesce(j.hour, c.hour) AS hour,
+	   coalesce(j.judgments, 0) AS judgments,
+	   coalesce(j.workers, 0) AS workers,
+	   coalesce(c.completed, 0) AS tasks_completed,
+	   coalesce(j.judgments, 0) OPERATOR(pg_catalog.*) p.price_per_judgment AS spend,
+	   p.name AS project
+FROM (SELECT t.project_id, pg_catalog.date_trunc('hour', jj.created_at) AS hour,
+			 pg_catalog.count(*) AS judgments,
+			 pg_catalog.count(DISTINCT jj.worker_id) AS workers
+	  FROM @extschema@.judgments jj
+	  JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) jj.task_id
+	  GROUP BY 1, 2) j
+FULL JOIN (SELECT ts.project_id, pg_catalog.date_trunc('hour', ts.completed_at) AS hour,
+				  pg_catalog.count(*) AS completed
+		   FROM @extschema@.task_state ts
+		   WHERE ts.completed_at IS NOT NULL
+		   GROUP BY 1, 2) c
+  ON c.project_id OPERATOR(pg_catalog.=) j.project_id AND c.hour OPERATOR(pg_catalog.=) j.hour
+JOIN @extschema@.projects p
+  ON p.project_id OPERATOR(pg_catalog.=) coalesce(j.project_id, c.project_id)
+ORDER BY 1, 2;
+COMMENT ON VIEW @extschema@.throughput_hourly IS
+	'per project and hour (session time zone): judgments, distinct workers, tasks completed, spend';
+
+CREATE OR REPLACE VIEW @extschema@.task_labels AS
+SELECT ts.project_id,
+	   ts.task_id,
+	   t.external_id,
+	   ts.status,
+	   ts.n_counted AS judgments,
+	   ts.label,
+	   ts.confidence,
+	   rl.label AS fitted_label,
+	   rl.confidence AS fitted_confidence,
+	   r.method AS fitted_method,
+	   g.label AS golden_label,
+	   p.name AS project
+FROM @extschema@.task_state ts
+JOIN @extschema@.tasks t ON t.task_id OPERATOR(pg_catalog.=) ts.task_id
+JOIN @extschema@.projects p ON p.project_id OPERATOR(pg_catalog.=) ts.project_id
+LEFT JOIN @extschema@.refresh_labels rl ON rl.task_id OPERATOR(pg_catalog.=) ts.task_id
+LEFT JOIN @extschema@.refresh_runs r ON r.run_id OPERATOR(pg_catalog.=) rl.run_id
+LEFT JOIN @extschema@.golden_labels g ON g.task_id OPERATOR(pg_catalog.=) ts.task_id;
+COMMENT ON VIEW @extschema@.task_labels IS
+	'per task: the live label and confidence, the label of the latest refresh() fit, the golden label';
+
+-- ===========================================================================
 -- Triggers and privileges: the restore guard on every table kept by pg_dump,
 -- the default privileges of every object, then the grants stated one by one
 -- ===========================================================================
 
 SELECT labeling_internal.live_restore_guards();
 SELECT labeling_internal.roles_grant_defaults();
+GRANT EXECUTE ON FUNCTION @extschema@.pairwise_kappa(integer, bigint) TO labeling_analyst;
+GRANT EXECUTE ON FUNCTION @extschema@.worker_agreement(bigint) TO labeling_analyst;

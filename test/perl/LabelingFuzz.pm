@@ -195,7 +195,7 @@ sub check_round_trips
 {
 	my ($node, %a) = @_;
 	my ($t, $type) = ($a{table}, "labeling.$a{type}");
-	my $send = "labeling.$a{type}_send";
+	my $send = "labeling_internal.$a{type}_send";
 	my $file = "$a{dir}/$t.round_trip.bin";
 	my $jsonb = $a{jsonb}
 	  ? "CASE WHEN $send(a.v::jsonb::${type}) IS DISTINCT FROM $send(a.v)

@@ -64,9 +64,9 @@ ok=$(cat "$work"/client*.out | grep -c '^INSERT 0 1$' || true)
 dups=$(cat "$work"/client*.err | grep -c 'judged task .* more than once' || true)
 serial=$(cat "$work"/client*.err | grep -c 'could not serialize access' || true)
 deadlocks=$(cat "$work"/client*.err | grep -c 'deadlock detected' || true)
-complete=$(cat "$work"/client*.err | grep -c 'ERROR:  task [0-9]* is complete' || true)
+complete=$(cat "$work"/client*.err | grep -c 'ERROR:  task [0-9]* ([^)]*) is complete' || true)
 other=$(cat "$work"/client*.err | grep '^psql.*ERROR' |
-	grep -v 'more than once\|could not serialize access\|ERROR:  task [0-9]* is complete' || true)
+	grep -v 'more than once\|could not serialize access\|ERROR:  task [0-9]* ([^)]*) is complete' || true)
 echo "inserted $ok; refused: repeats $dups, complete tasks $complete; serialization failures $serial; deadlocks $deadlocks"
 [ -z "$other" ] || fail "unexpected errors: $other"
 [ "$deadlocks" = 0 ] || fail "deadlocks"

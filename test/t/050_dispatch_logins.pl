@@ -113,7 +113,7 @@ like($err, qr/assignment $closed_a cannot be submitted: you already answered its
 	'a repeated answer is refused by the assignment');
 unlike($err, qr/task $closed_t|worker 1/, 'the refusal names no task and no worker');
 ($ret, $out, $err) = $node->psql('two', "SELECT labeling.submit($closed_a, 'no')");
-like($err, qr/worker 1 judged task $closed_t more than once/, 'an admin gets the trigger\'s own words');
+like($err, qr/worker 1 \('ann'\) judged task $closed_t\b.* more than once/, 'an admin gets the trigger\'s own words');
 
 # an admin login acts for anyone; workers cannot change the mapping
 ($ret, $out, $err) = as_login('one', 'boss', q{SELECT count(*) FROM labeling.next_tasks(2, 1, 1)});
